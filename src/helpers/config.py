@@ -1,0 +1,44 @@
+"""Paths and settings, in one place (cookiecutter-data-science style).
+
+Every path the project reads or writes is derived from :data:`ROOT`, the repository root.
+Settings that differ between machines come from environment variables:
+
+``RI_DATA_MIRROR``
+    A local directory that mirrors the raw source files (layout ``<folder>/<file>``, as in
+    ``../shared/data/raw``). When set, files are read from there instead of downloaded.
+``RI_DATA_CACHE``
+    Where downloaded raw files are cached (default: ``~/.cache/regionale-innovatie``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT: Path = Path(__file__).resolve().parents[2]
+DATA_DIR: Path = ROOT / "data"
+SOURCES_FILE: Path = DATA_DIR / "sources.yml"
+PROCESSED_DIR: Path = DATA_DIR / "processed"
+PUBLISHED_DIR: Path = DATA_DIR / "published"
+NOTEBOOKS_DIR: Path = ROOT / "notebooks"
+BOOK_DIR: Path = ROOT / "book"
+GENERATED_DIR: Path = BOOK_DIR / "_generated"
+BUILD_DIR: Path = ROOT / "_build"
+PARAMS_FILE: Path = ROOT / "params.yml"
+
+MIRROR_ENV = "RI_DATA_MIRROR"
+CACHE_ENV = "RI_DATA_CACHE"
+
+
+def mirror_dir() -> Path | None:
+    """The local raw-data mirror, or ``None`` when ``RI_DATA_MIRROR`` is unset or empty."""
+    value = os.environ.get(MIRROR_ENV, "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
+def cache_dir() -> Path:
+    """Directory for downloaded raw files."""
+    value = os.environ.get(CACHE_ENV, "").strip()
+    if value:
+        return Path(value).expanduser().resolve()
+    return Path.home() / ".cache" / "regionale-innovatie"

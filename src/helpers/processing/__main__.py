@@ -1,0 +1,30 @@
+"""``python -m helpers.processing [step ...] [--out DIR]``: run processing steps."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from helpers import config
+from helpers.processing import STEPS, run_all
+from helpers.registry import DataSourceError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("steps", nargs="*", help=f"steps to run (default: all of {', '.join(STEPS)})")
+    parser.add_argument("--out", default=str(config.PROCESSED_DIR), help="output directory")
+    args = parser.parse_args(argv)
+    unknown = [s for s in args.steps if s not in STEPS]
+    if unknown:
+        parser.error(f"unknown step(s) {unknown}; available: {', '.join(STEPS)}")
+    try:
+        run_all(args.out, args.steps or None)
+    except DataSourceError as exc:
+        print(f"[data] error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

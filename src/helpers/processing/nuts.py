@@ -1,0 +1,69 @@
+"""NUTS 2021 boundaries (GISCO 1:20M) -> one simplified, quantised GeoJSON with levels 0-2.
+
+Load inputs: ``nuts2021_20m_l0`` .. ``nuts2021_20m_l2``.
+Process: keep code, Latin name, level and country; simplify each level with a shared-border
+(topology-preserving) simplification from :mod:`topojson`; round coordinates to
+:data:`DECIMALS` decimals (about 100 m, ample for 1:20M).
+Save outputs: ``geo/nuts2021_l0-2.geojson``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import topojson
+
+from helpers.processing.outputs import write_geojson
+from helpers.registry import fetch
+
+SOURCES = [f"nuts2021_20m_l{level}" for level in range(3)]
+OUTPUTS = ["geo/nuts2021_l0-2.geojson"]
+TOLERANCE = 0.02  # degrees, Douglas-Peucker on shared arcs
+DECIMALS = 3
+
+
+def load(level: int) -> gpd.GeoDataFrame:
+    """One NUTS level, checked for the columns and level it must have."""
+    gdf = gpd.read_file(fetch(f"nuts2021_20m_l{level}"))
+    missing = {"NUTS_ID", "NAME_LATN", "LEVL_CODE", "CNTR_CODE"} - set(gdf.columns)
+    assert not missing, f"NUTS level {level}: missing columns {missing}"
+    assert set(gdf["LEVL_CODE"]) == {level}, f"NUTS level {level}: wrong LEVL_CODE"
+    return gdf
+
+
+def simplify(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Topology-preserving simplification and coordinate quantisation."""
+    topo = topojson.Topology(gdf, prequantize=False, toposimplify=TOLERANCE, topology=True)
+    out = topo.to_gdf()
+    out["geometry"] = shapely.transform(out.geometry.values, lambda xy: np.round(xy, DECIMALS))
+    out = out.set_crs(4326, allow_override=True)
+    assert not out.is_empty.any(), "simplification emptied a region"
+    bad = ~out.is_valid
+    if bad.any():
+        out.loc[bad, "geometry"] = shapely.make_valid(out.loc[bad, "geometry"].values)
+    return out
+
+
+def process(levels: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    parts = []
+    for gdf in levels:
+        gdf = gdf.rename(
+            columns={"NUTS_ID": "code", "NAME_LATN": "name", "LEVL_CODE": "level", "CNTR_CODE": "country"}
+        )[["code", "name", "level", "country", "geometry"]]
+        parts.append(simplify(gdf))
+    out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=4326)
+    out = out[["code", "name", "level", "country", "geometry"]]
+    out = out.sort_values(["level", "code"], kind="stable").reset_index(drop=True)
+    assert out["code"].is_unique, "duplicate NUTS codes"
+    dutch_provinces = out[(out["level"] == 2) & (out["country"] == "NL")]
+    assert len(dutch_provinces) == 12, f"expected 12 Dutch NUTS 2 regions, got {len(dutch_provinces)}"
+    return out
+
+
+def run(out_dir: Path) -> list[Path]:
+    gdf = process([load(level) for level in range(3)])
+    return [write_geojson(gdf, out_dir / OUTPUTS[0])]
