@@ -6,6 +6,8 @@ Settings that differ between machines come from environment variables:
 ``RI_DATA_MIRROR``
     A local directory that mirrors the raw source files (layout ``<folder>/<file>``, as in
     ``../shared/data/raw``). When set, files are read from there instead of downloaded.
+``RI_ROOT``
+    Repository root to work on (default: the checkout this package lives in).
 ``RI_DATA_CACHE``
     Where downloaded raw files are cached (default: ``~/.cache/regionale-innovatie``).
 """
@@ -15,7 +17,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT: Path = Path(__file__).resolve().parents[2]
+# The repository root; RI_ROOT points the helpers at another checkout (used by the tests to
+# build a copy of the book without touching this one).
+ROOT: Path = Path(os.environ.get("RI_ROOT") or Path(__file__).resolve().parents[2]).resolve()
 DATA_DIR: Path = ROOT / "data"
 SOURCES_FILE: Path = DATA_DIR / "sources.yml"
 PROCESSED_DIR: Path = DATA_DIR / "processed"

@@ -114,9 +114,7 @@ def get_source(source_id: str, registry: dict[str, Source] | None = None) -> Sou
         return registry[source_id]
     except KeyError:
         known = ", ".join(sorted(registry))
-        raise DataSourceError(
-            f"Unknown source id {source_id!r}. Registered ids: {known}"
-        ) from None
+        raise DataSourceError(f"Unknown source id {source_id!r}. Registered ids: {known}") from None
 
 
 def sha256_of(path: Path) -> str:

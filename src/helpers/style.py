@@ -16,7 +16,9 @@ PALETTE: dict[str, str] = {
     "black": "#000000",
     "grey": "#BBBBBB",
 }
-CATEGORICAL: list[str] = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple")]
+CATEGORICAL: list[str] = [
+    PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple")
+]
 MISSING_COLOUR = "#E6E6E6"
 EDGE_COLOUR = "#FFFFFF"
 # Sequential scheme for classed maps (ColorBrewer, colour-blind safe).

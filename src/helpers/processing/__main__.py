@@ -12,7 +12,9 @@ from helpers.registry import DataSourceError
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("steps", nargs="*", help=f"steps to run (default: all of {', '.join(STEPS)})")
+    parser.add_argument(
+        "steps", nargs="*", help=f"steps to run (default: all of {', '.join(STEPS)})"
+    )
     parser.add_argument("--out", default=str(config.PROCESSED_DIR), help="output directory")
     args = parser.parse_args(argv)
     unknown = [s for s in args.steps if s not in STEPS]

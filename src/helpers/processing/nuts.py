@@ -52,7 +52,12 @@ def process(levels: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     parts = []
     for gdf in levels:
         gdf = gdf.rename(
-            columns={"NUTS_ID": "code", "NAME_LATN": "name", "LEVL_CODE": "level", "CNTR_CODE": "country"}
+            columns={
+                "NUTS_ID": "code",
+                "NAME_LATN": "name",
+                "LEVL_CODE": "level",
+                "CNTR_CODE": "country",
+            }
         )[["code", "name", "level", "country", "geometry"]]
         parts.append(simplify(gdf))
     out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=4326)
@@ -60,7 +65,9 @@ def process(levels: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     out = out.sort_values(["level", "code"], kind="stable").reset_index(drop=True)
     assert out["code"].is_unique, "duplicate NUTS codes"
     dutch_provinces = out[(out["level"] == 2) & (out["country"] == "NL")]
-    assert len(dutch_provinces) == 12, f"expected 12 Dutch NUTS 2 regions, got {len(dutch_provinces)}"
+    assert len(dutch_provinces) == 12, (
+        f"expected 12 Dutch NUTS 2 regions, got {len(dutch_provinces)}"
+    )
     return out
 
 

@@ -27,5 +27,7 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
 def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> Path:
     """Write a GeoDataFrame as compact GeoJSON (EPSG:4326, no feature ids, sorted rows)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(gdf.to_crs(4326).to_json(drop_id=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        gdf.to_crs(4326).to_json(drop_id=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return path

@@ -92,7 +92,15 @@ def process(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     summary = df[df["indicator"] == SUMMARY_INDICATOR].rename(columns={"value": "index"})
     summary = summary[
-        ["region", "region_name", "country", "nuts_level", "year", "index", "performance_group_2023"]
+        [
+            "region",
+            "region_name",
+            "country",
+            "nuts_level",
+            "year",
+            "index",
+            "performance_group_2023",
+        ]
     ].sort_values(["region", "year"], kind="stable")
     summary = validate(SUMMARY_SCHEMA, summary.reset_index(drop=True), "ris2023_summary")
 

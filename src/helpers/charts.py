@@ -1,0 +1,53 @@
+"""Bar charts in the house style (seaborn)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from helpers import style
+from helpers.formatting import fmt_number
+
+
+def bar_chart(
+    data: pd.DataFrame,
+    *,
+    value: str,
+    category: str,
+    hue: str | None = None,
+    title: str = "",
+    xlabel: str = "",
+    reference: float | None = None,
+    reference_label: str = "",
+    decimals: int = 1,
+    figsize: tuple[float, float] = (8, 5),
+) -> plt.Figure:
+    """Horizontal bar chart of ``value`` per ``category`` (in the order given), optionally
+    grouped by ``hue``; bars are labelled with Dutch-formatted values and an optional
+    vertical ``reference`` line (e.g. EU = 100)."""
+    style.apply()
+    fig, ax = plt.subplots(figsize=figsize)
+    palette = style.CATEGORICAL[: data[hue].nunique()] if hue else [style.PALETTE["blue"]]
+    sns.barplot(
+        data=data, x=value, y=category, hue=hue, palette=palette if hue else None,
+        color=None if hue else palette[0], ax=ax, orient="h",
+    )  # fmt: skip
+    for container in ax.containers:
+        ax.bar_label(
+            container,
+            labels=[fmt_number(v, decimals) for v in container.datavalues],
+            fontsize=7,
+            padding=2,
+        )
+    if reference is not None:
+        ax.axvline(reference, color=style.PALETTE["black"], linewidth=0.8, linestyle="--")
+        if reference_label:
+            ax.text(reference, -0.7, reference_label, fontsize=8, ha="center")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    if title:
+        ax.set_title(title, loc="left")
+    if hue:
+        ax.legend(title=None, loc="lower right", fontsize=8)
+    return fig

@@ -1,0 +1,137 @@
+"""Book figures and tables as MyST: every figure has a number, caption, source line
+("Bron: ..."), alt text and a CSV download of the data behind it.
+
+A helper writes the image and the CSV into ``_assets/<chapter>/`` next to the executed
+notebook (the runner executes each notebook in the folder it is published from) and returns an
+object whose Markdown representation is a MyST ``figure`` or ``table`` directive; myst-nb
+renders it as part of the page (``nb_render_markdown_format: myst``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+ASSETS_DIR = Path("_assets")
+
+
+@dataclass
+class BookItem:
+    """A rendered figure or table: the MyST source plus the files it refers to."""
+
+    markdown: str
+    files: list[Path]
+    label: str
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def asset_path(chapter: str, name: str, suffix: str) -> Path:
+    path = ASSETS_DIR / _slug(chapter) / f"{_slug(name)}{suffix}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _download_line(csv_path: Path, what: str = "figuur") -> str:
+    return f"{{download}}`Download de gegevens bij deze {what} (CSV) <{csv_path.as_posix()}>`"
+
+
+def book_figure(
+    fig: plt.Figure,
+    *,
+    chapter: str,
+    name: str,
+    caption: str,
+    source: str,
+    alt: str,
+    data: pd.DataFrame,
+) -> BookItem:
+    """Save ``fig`` (PNG) and ``data`` (CSV) and return a numbered MyST figure.
+
+    ``caption`` is the figure title, ``source`` is printed as "Bron: ...", ``alt`` describes
+    the figure for screen readers and ``data`` is what a reader downloads.
+    """
+    if not alt.strip():
+        raise ValueError(f"figure {name!r}: alt text is required")
+    if not source.strip():
+        raise ValueError(f"figure {name!r}: a source line is required")
+    png = asset_path(chapter, name, ".png")
+    csv = asset_path(chapter, name, ".csv")
+    fig.savefig(png, metadata={"Software": None})
+    plt.close(fig)
+    data.to_csv(csv, index=False, lineterminator="\n")
+    label = f"fig-{_slug(chapter)}-{_slug(name)}"
+    markdown = "\n".join(
+        [
+            f"```{{figure}} {png.as_posix()}",
+            f":name: {label}",
+            f":alt: {_one_line(alt)}",
+            ":width: 100%",
+            "",
+            _one_line(caption),
+            "",
+            f"Bron: {_one_line(source)}. {_download_line(csv)}",
+            "```",
+        ]
+    )
+    return BookItem(markdown=markdown, files=[png, csv], label=label)
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return text.replace("|", "\\|")
+
+
+def book_table(
+    table: pd.DataFrame,
+    *,
+    chapter: str,
+    name: str,
+    caption: str,
+    source: str,
+    data: pd.DataFrame | None = None,
+    align: str | None = None,
+) -> BookItem:
+    """A numbered MyST table from an already formatted ``table`` (strings, Dutch numbers).
+
+    ``data`` (default: ``table``) is written as the CSV download, unformatted.
+    ``align`` gives one of ``l``/``r``/``c`` per column (default: text left, rest right).
+    """
+    csv = asset_path(chapter, name, ".csv")
+    (data if data is not None else table).to_csv(csv, index=False, lineterminator="\n")
+    if align is None:
+        align = "l" + "r" * (len(table.columns) - 1)
+    rule = {"l": ":--", "r": "--:", "c": ":-:"}
+    lines = [
+        "| " + " | ".join(_cell(c) for c in table.columns) + " |",
+        "|" + "|".join(rule[a] for a in align) + "|",
+    ]
+    lines += [
+        "| " + " | ".join(_cell(v) for v in row) + " |" for row in table.itertuples(index=False)
+    ]
+    label = f"tab-{_slug(chapter)}-{_slug(name)}"
+    markdown = "\n".join(
+        [
+            f"```{{table}} {_one_line(caption)}",
+            f":name: {label}",
+            "",
+            *lines,
+            "```",
+            "",
+            f"Bron: {_one_line(source)}. {_download_line(csv, 'tabel')}",
+        ]
+    )
+    return BookItem(markdown=markdown, files=[csv], label=label)

@@ -1,0 +1,202 @@
+"""Maps: one call gives a static choropleth (print) and an interactive folium map (web).
+
+:func:`choropleth` colours regions either by category (fixed order and colours) or by a
+numeric column classed with :mod:`mapclassify`. The static map is drawn with geopandas in a
+equal-area projection; the folium map has no basemap tiles, a tooltip per region (name and
+formatted values) and a legend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import branca
+import folium
+import geopandas as gpd
+import mapclassify
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.patches import Patch
+
+from helpers import style
+
+EQUAL_AREA_EUROPE = 3035
+
+
+@dataclass
+class MapResult:
+    """Result of :func:`choropleth`."""
+
+    static: plt.Figure
+    interactive: folium.Map
+    data: pd.DataFrame  # region, name, value, class: what the map shows
+    colours: dict[str, str] = field(default_factory=dict)
+
+
+def classify(
+    values: pd.Series, scheme: str = "quantiles", k: int = 5
+) -> tuple[pd.Series, list[str]]:
+    """Class labels per value with mapclassify; returns (labels, ordered legend labels)."""
+    from helpers.formatting import fmt_number
+
+    valid = values.dropna()
+    classifier = mapclassify.classify(valid.to_numpy(), scheme=scheme, k=k)
+    bins = list(classifier.bins)
+    lows = [valid.min(), *bins[:-1]]
+    legend = [
+        f"{fmt_number(lo, 1)} – {fmt_number(hi, 1)}" for lo, hi in zip(lows, bins, strict=True)
+    ]
+    labels = pd.Series(pd.NA, index=values.index, dtype="object")
+    labels.loc[valid.index] = [legend[i] for i in classifier.yb]
+    return labels, legend
+
+
+def choropleth(
+    gdf: gpd.GeoDataFrame,
+    column: str,
+    *,
+    name_column: str = "name",
+    title: str = "",
+    categories: dict[str, str] | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+    tooltip: dict[str, str] | None = None,
+    legend_title: str = "",
+    missing_label: str = "Geen gegevens",
+    projection: int = EQUAL_AREA_EUROPE,
+    bounds: tuple[float, float, float, float] | None = None,
+    figsize: tuple[float, float] = (8, 8),
+    source: str = "",
+) -> MapResult:
+    """Static and interactive choropleth from the same data.
+
+    ``categories`` maps category value -> colour (in legend order) for a categorical map;
+    otherwise ``column`` is numeric and classed with ``scheme``/``k``. ``tooltip`` maps
+    column -> Dutch label for the hover box (values should be pre-formatted strings).
+    ``bounds`` (xmin, ymin, xmax, ymax in the map ``projection``) crops the static map.
+    """
+    gdf = gdf.copy()
+    if categories is not None:
+        unknown = set(gdf[column].dropna()) - set(categories)
+        if unknown:
+            raise ValueError(f"choropleth: no colour for categories {sorted(unknown)}")
+        gdf["_class"] = gdf[column]
+        colours = dict(categories)
+    else:
+        gdf["_class"], legend = classify(gdf[column].astype(float), scheme, k)
+        cmap = plt.get_cmap(style.SEQUENTIAL_CMAP, len(legend))
+        colours = {label: _hex(cmap(i)) for i, label in enumerate(legend)}
+    gdf["_colour"] = gdf["_class"].map(colours).fillna(style.MISSING_COLOUR)
+    has_missing = gdf["_class"].isna().any()
+
+    static = _static(
+        gdf,
+        colours,
+        has_missing,
+        missing_label,
+        title,
+        legend_title,
+        projection,
+        bounds,
+        figsize,
+        source,
+    )
+    interactive = _interactive(
+        gdf, name_column, colours, has_missing, missing_label, tooltip or {}, legend_title
+    )
+    data = pd.DataFrame(gdf.drop(columns=["geometry", "_colour"])).rename(
+        columns={"_class": "klasse"}
+    )
+    return MapResult(static=static, interactive=interactive, data=data, colours=colours)
+
+
+def _hex(rgba: tuple[float, ...]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in rgba[:3]))
+
+
+def _static(
+    gdf: gpd.GeoDataFrame,
+    colours: dict[str, str],
+    has_missing: bool,
+    missing_label: str,
+    title: str,
+    legend_title: str,
+    projection: int,
+    bounds: tuple[float, float, float, float] | None,
+    figsize: tuple[float, float],
+    source: str,
+) -> plt.Figure:
+    projected = gdf.to_crs(projection)
+    fig, ax = plt.subplots(figsize=figsize)
+    projected.plot(ax=ax, color=projected["_colour"], edgecolor=style.EDGE_COLOUR, linewidth=0.3)
+    if bounds is not None:
+        ax.set_xlim(bounds[0], bounds[2])
+        ax.set_ylim(bounds[1], bounds[3])
+    ax.set_axis_off()
+    handles = [Patch(facecolor=c, edgecolor="#777777", label=label) for label, c in colours.items()]
+    if has_missing:
+        handles.append(
+            Patch(facecolor=style.MISSING_COLOUR, edgecolor="#777777", label=missing_label)
+        )
+    ax.legend(
+        handles=handles, title=legend_title or None, loc="upper left", frameon=True, fontsize=8
+    )
+    if title:
+        ax.set_title(title, loc="left")
+    if source:
+        fig.text(0.01, 0.01, f"Bron: {source}", fontsize=7, color="#444444")
+    return fig
+
+
+def _interactive(
+    gdf: gpd.GeoDataFrame,
+    name_column: str,
+    colours: dict[str, str],
+    has_missing: bool,
+    missing_label: str,
+    tooltip: dict[str, str],
+    legend_title: str,
+) -> folium.Map:
+    fields = [name_column, *[c for c in tooltip if c != name_column]]
+    aliases = ["Regio", *[tooltip[c] for c in fields[1:]]]
+    layer = gdf[[*dict.fromkeys([*fields, "_colour"]), "geometry"]].copy()
+    for col in fields:
+        layer[col] = layer[col].astype("string").fillna("–")
+    minx, miny, maxx, maxy = layer.total_bounds
+    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    folium.GeoJson(
+        layer.to_json(drop_id=True),
+        name=legend_title or "kaart",
+        style_function=lambda feature: {
+            "fillColor": feature["properties"]["_colour"],
+            "color": "#ffffff",
+            "weight": 0.5,
+            "fillOpacity": 0.9,
+        },
+        highlight_function=lambda feature: {"weight": 2, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+    ).add_to(fmap)
+    items = dict(colours)
+    if has_missing:
+        items[missing_label] = style.MISSING_COLOUR
+    fmap.get_root().add_child(_legend(legend_title, items))
+    return fmap
+
+
+def _legend(title: str, items: dict[str, str]) -> branca.element.MacroElement:
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;background:{c};'
+        f'border:1px solid #777;margin-right:6px;vertical-align:middle"></span>{label}</div>'
+        for label, c in items.items()
+    )
+    html = (
+        '<div class="ri-legend" style="position:absolute;bottom:12px;left:12px;z-index:9999;'
+        "background:rgba(255,255,255,.92);padding:6px 8px;border:1px solid #999;"
+        f'font:12px sans-serif"><strong>{title}</strong>{rows}</div>'
+    )
+    macro = branca.element.MacroElement()
+    macro._template = branca.element.Template(
+        "{% macro html(this, kwargs) %}" + html + "{% endmacro %}"
+    )
+    return macro

@@ -1,0 +1,102 @@
+"""Shared fixtures: raw-data availability, notebook execution and glue extraction."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import config
+from helpers.registry import raw_data_available
+
+ROOT = config.ROOT
+
+
+@pytest.fixture(scope="session")
+def raw_mirror() -> Path:
+    """The raw-data mirror; skips (with the reason) when raw data cannot be reached."""
+    ok, reason = raw_data_available(["ris_2023"])
+    if not ok or config.mirror_dir() is None:
+        pytest.skip(f"raw data not reachable (set {config.MIRROR_ENV}): {reason or 'no mirror set'}")
+    return config.mirror_dir()
+
+
+def read_glue(notebook: Path) -> dict[str, str]:
+    """All glued text values of an executed notebook: {key: text}."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    values: dict[str, str] = {}
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            scrap = output.get("metadata", {}).get("scrapbook")
+            if scrap:
+                data = output["data"]
+                text = data.get(scrap["mime_prefix"] + "text/plain", "")
+                values[scrap["name"]] = text.strip("'\"")
+    return values
+
+
+def markdown_outputs(notebook: Path) -> str:
+    """All text/markdown outputs of an executed notebook, joined."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    parts = []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown")
+            if text:
+                parts.append("".join(text) if isinstance(text, list) else text)
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="session")
+def run_notebook(tmp_path_factory: pytest.TempPathFactory):
+    """Execute a chapter notebook with papermill (as an analyst would) in a temp folder."""
+    import papermill
+
+    from helpers.runner import KERNEL_NAME, ensure_kernel
+
+    ensure_kernel()
+
+    def run(name: str, **parameters: object) -> Path:
+        workdir = tmp_path_factory.mktemp(name)
+        output = workdir / f"{name}.ipynb"
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / f"{name}.ipynb"),
+            str(output),
+            parameters=parameters,
+            cwd=str(workdir),
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+        )
+        return output
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def book_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the committed project files, to build the book in without touching ROOT."""
+    target = tmp_path_factory.mktemp("book") / "project"
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    for name in files:
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+def run_runner(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the build runner on another checkout (RI_ROOT) with this interpreter."""
+    env = dict(os.environ, RI_ROOT=str(project))
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.runner", *args],
+        cwd=project, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
