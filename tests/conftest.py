@@ -22,7 +22,9 @@ def raw_mirror() -> Path:
     """The raw-data mirror; skips (with the reason) when raw data cannot be reached."""
     ok, reason = raw_data_available(["ris_2023"])
     if not ok or config.mirror_dir() is None:
-        pytest.skip(f"raw data not reachable (set {config.MIRROR_ENV}): {reason or 'no mirror set'}")
+        pytest.skip(
+            f"raw data not reachable (set {config.MIRROR_ENV}): {reason or 'no mirror set'}"
+        )
     return config.mirror_dir()
 
 

@@ -38,7 +38,9 @@ def test_percent_signed_and_words():
     assert fmt_signed(6.6) == "+6,6"
     assert fmt_signed(-1.25, 2) == "\u22121,25"
     assert fmt_signed(0.0) == "0,0"
-    assert join_dutch(["Utrecht", "Noord-Brabant", "Limburg"]) == "Utrecht, Noord-Brabant en Limburg"
+    assert (
+        join_dutch(["Utrecht", "Noord-Brabant", "Limburg"]) == "Utrecht, Noord-Brabant en Limburg"
+    )
     assert join_dutch(["Utrecht"]) == "Utrecht"
     assert number_word(7) == "zeven"
     assert number_word(30) == "30"

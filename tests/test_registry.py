@@ -22,7 +22,9 @@ def test_every_registered_file_has_a_pinned_url_or_a_mirror_only_reason():
             assert source.url is None
         else:
             assert source.url.startswith("https://raw.githubusercontent.com/")
-            assert re.search(r"/[0-9a-f]{40}/", source.url), f"{source.id}: URL not pinned to a commit"
+            assert re.search(r"/[0-9a-f]{40}/", source.url), (
+                f"{source.id}: URL not pinned to a commit"
+            )
 
 
 def test_registry_matches_the_shared_manifest_when_present():
@@ -85,7 +87,9 @@ def test_missing_file_names_source_id_and_path(tmp_path):
     reg = _registry_with(tmp_path, b"x")
     with pytest.raises(DataSourceError, match="not found") as err:
         fetch("demo_file", mirror=tmp_path / "empty", registry=reg)
-    assert "'demo_file'" in str(err.value) and str(tmp_path / "empty" / "demo" / "f.csv") in str(err.value)
+    assert "'demo_file'" in str(err.value) and str(tmp_path / "empty" / "demo" / "f.csv") in str(
+        err.value
+    )
 
 
 def test_unknown_id_lists_registered_ids(tmp_path):

@@ -1,0 +1,49 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import figures  # noqa: E402
+
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_book_figure_writes_image_and_data_and_carries_source_and_alt(in_tmp):
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    data = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
+    item = figures.book_figure(fig, chapter="Test", name="Mijn figuur", caption="Titel",
+                               source="CBS", alt="Een lijn die stijgt", data=data)  # fmt: skip
+    png, csv = item.files
+    assert (in_tmp / png).stat().st_size > 1000
+    assert pd.read_csv(in_tmp / csv).equals(data)
+    md = item._repr_markdown_()
+    assert md.startswith("```{figure} _assets/test/mijn-figuur.png")
+    assert ":alt: Een lijn die stijgt" in md and ":name: fig-test-mijn-figuur" in md
+    assert "Bron: CBS." in md and "{download}" in md
+
+
+def test_book_figure_requires_alt_text_and_source(in_tmp):
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match="alt text"):
+        figures.book_figure(
+            fig, chapter="t", name="f", caption="c", source="CBS", alt=" ", data=pd.DataFrame()
+        )
+    with pytest.raises(ValueError, match="source"):
+        figures.book_figure(
+            fig, chapter="t", name="f", caption="c", source="", alt="a", data=pd.DataFrame()
+        )
+
+
+def test_book_table_is_a_numbered_myst_table(in_tmp):
+    table = pd.DataFrame({"Provincie": ["Utrecht"], "Score": ["136,6"]})
+    item = figures.book_table(table, chapter="europa", name="t1", caption="Tabel", source="EC")
+    md = item.markdown
+    assert "```{table} Tabel" in md and ":name: tab-europa-t1" in md
+    assert "| Utrecht | 136,6 |" in md and "|:--|--:|" in md and "Bron: EC." in md
