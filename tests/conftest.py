@@ -92,6 +92,10 @@ def book_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
+    # Stray files a working copy has (caches, an analyst's papermill output) stay out of the book.
+    (target / ".pytest_cache").mkdir()
+    (target / ".pytest_cache" / "README.md").write_text("# cache\n")
+    (target / "out.ipynb").write_text("{}")
     return target
 
 
