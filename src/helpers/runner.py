@@ -156,11 +156,10 @@ def execute(chapters: dict[str, Chapter], stage: Path) -> None:
                 kernel_name=KERNEL_NAME,
                 progress_bar=False,
             )
-        except PapermillExecutionError as exc:
+        except PapermillExecutionError:
             raise RunnerError(
                 f"Notebook {chapter.notebook.relative_to(config.ROOT)} failed in "
-                f"{failing_cell(output)}\nExecuted copy with the traceback: {output}\n"
-                f"{exc.ename}: {exc.evalue}"
+                f"{failing_cell(output)}\nExecuted copy with the traceback: {output}"
             ) from None
         print(f"[book] ({number}/{total}) {chapter.name}: done in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
 
