@@ -18,13 +18,13 @@ ROOT = config.ROOT
 
 
 @pytest.fixture(scope="session")
-def raw_mirror() -> Path:
-    """The raw-data mirror; skips (with the reason) when raw data cannot be reached."""
-    ok, reason = raw_data_available(["ris_2023"])
-    if not ok or config.mirror_dir() is None:
-        pytest.skip(
-            f"raw data not reachable (set {config.MIRROR_ENV}): {reason or 'no mirror set'}"
-        )
+def raw_mirror() -> Path | None:
+    """Raw data (mirror or download); skips with the reason when it cannot be reached."""
+    from helpers.processing import STEPS
+
+    ok, reason = raw_data_available([s for step in STEPS.values() for s in step.SOURCES])
+    if not ok:
+        pytest.skip(f"raw data not reachable (set {config.MIRROR_ENV} to a mirror): {reason}")
     return config.mirror_dir()
 
 
