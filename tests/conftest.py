@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,46 @@ def run_runner(project: Path, *args: str) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "helpers.runner", *args],
         cwd=project, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
+
+
+CBS_FIXTURES = Path(__file__).parent / "fixtures" / "cbs_odata"
+
+
+class _CbsHandler(http.server.BaseHTTPRequestHandler):
+    """Serves the recorded OData responses: /<table>/<endpoint>[?$skip=N] ->
+    <table>/<endpoint>[.skipN].json; other query options are ignored (like a recording)."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server API)
+        parsed = urllib.parse.urlsplit(self.path)
+        table, endpoint = parsed.path.strip("/").split("/")[-2:]
+        skip = urllib.parse.parse_qs(parsed.query).get("$skip")
+        name = f"{endpoint}.skip{skip[0]}.json" if skip else f"{endpoint}.json"
+        path = CBS_FIXTURES / table / name
+        self.server.requests.append(self.path)  # type: ignore[attr-defined]
+        if not path.exists():
+            self.send_error(404)
+            return
+        base = f"http://127.0.0.1:{self.server.server_port}"
+        body = path.read_text(encoding="utf-8").replace("__BASE__", base).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def cbs_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """A local CBS OData server with recorded responses; RI_CBS_ODATA points at it and the
+    download cache is a fresh temp folder."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CbsHandler)
+    server.requests = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("RI_CBS_ODATA", f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.setenv("RI_DATA_CACHE", str(tmp_path / "cache"))
+    yield server
+    server.shutdown()

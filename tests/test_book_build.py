@@ -5,6 +5,7 @@ import re
 import pytest
 
 from conftest import run_runner
+from helpers.runner import load_params
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +35,8 @@ def test_book_builds_without_warnings_with_map_and_both_tables(built):
     project, result = built
     html_dir = project / "_build" / "html"
     assert (html_dir / "index.html").is_file()
-    assert "(1/1) europa: executing" in result.stdout and "done in" in result.stdout
+    chapters = load_params()
+    assert f"(1/{len(chapters)}) europa: executing" in result.stdout and "done in" in result.stdout
     assert "WARNING:" not in result.stdout + result.stderr  # Sphinx warnings (and -W fails on them)
     page = html_dir / "book" / "_generated" / "europa.html"
     raw = page.read_text(encoding="utf-8")
@@ -81,3 +83,21 @@ def test_invalid_parameters_fail_before_any_notebook_runs(book_copy, override, m
     assert result.returncode == 1
     assert message in result.stderr
     assert "executing" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("chapter", "figures", "tables"),
+    [("rd", 3, 2), ("hoogopgeleiden", 3, 1)],
+)
+def test_rd_and_human_capital_pages(built, chapter, figures, tables):
+    project, _ = built
+    raw = (project / "_build" / "html" / "book" / "_generated" / f"{chapter}.html").read_text(
+        encoding="utf-8"
+    )
+    images = re.findall(r"<img [^>]*>", raw)
+    assert len(images) >= figures
+    assert all('alt="' in img and 'alt=""' not in img for img in images)
+    assert raw.count("<iframe") >= 2  # interactive maps (province and COROP / gemeente)
+    assert len(re.findall(r'<table[^>]*id="tab-', raw)) >= tables
+    assert raw.count(".csv") >= figures + tables  # data behind every figure and table
+    assert "glue" not in re.sub(r"<[^>]+>", "", raw).lower()  # every glued number resolved

@@ -51,3 +51,40 @@ def bar_chart(
     if hue:
         ax.legend(title=None, loc="lower right", fontsize=8)
     return fig
+
+
+def line_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    hue: str,
+    highlight: list[str] | None = None,
+    title: str = "",
+    ylabel: str = "",
+    marker_x: float | None = None,
+    figsize: tuple[float, float] = (8, 5),
+) -> plt.Figure:
+    """Lines of ``y`` over ``x`` per ``hue``; the ``highlight`` series in colour with a label
+    at the line end, the others in grey, so twelve provinces stay readable."""
+    style.apply()
+    fig, ax = plt.subplots(figsize=figsize)
+    highlight = list(highlight or [])
+    colours = dict(zip(highlight, style.CATEGORICAL, strict=False))
+    for name, part in data.sort_values(x).groupby(hue, sort=False):
+        colour = colours.get(name, "#bbbbbb")
+        ax.plot(part[x], part[y], color=colour, linewidth=2 if name in colours else 1)
+        if name in colours:
+            last = part.iloc[-1]
+            ax.annotate(
+                str(name), (last[x], last[y]), xytext=(4, 0), textcoords="offset points",
+                fontsize=8, color=colour, va="center",
+            )  # fmt: skip
+    if marker_x is not None:
+        ax.axvline(marker_x, color=style.PALETTE["black"], linewidth=0.6, linestyle=":")
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    if title:
+        ax.set_title(title, loc="left")
+    return fig

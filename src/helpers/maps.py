@@ -8,6 +8,7 @@ formatted values) and a legend.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import branca
@@ -40,7 +41,10 @@ def classify(
     from helpers.formatting import fmt_number
 
     valid = values.dropna()
-    classifier = mapclassify.classify(valid.to_numpy(), scheme=scheme, k=k)
+    with warnings.catch_warnings():
+        # mapclassify suggests numba for speed; irrelevant for a few hundred regions
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        classifier = mapclassify.classify(valid.to_numpy(), scheme=scheme, k=k)
     bins = list(classifier.bins)
     lows = [valid.min(), *bins[:-1]]
     legend = [

@@ -107,11 +107,20 @@ def _literal(text: object) -> object:
 
 
 def ensure_kernel() -> None:
-    """Register this interpreter as the notebooks' kernel (inside the environment)."""
-    from jupyter_client.kernelspec import KernelSpecManager
+    """Register this interpreter as the notebooks' kernel (inside the environment); a
+    registered kernel that starts another interpreter (e.g. a moved or copied environment)
+    is registered anew, so notebooks never run with other packages than the runner."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-    if KERNEL_NAME in KernelSpecManager().find_kernel_specs():
-        return
+    try:
+        argv = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
+        # Compare environments (bin/python's parent folder), not resolved interpreters: two
+        # virtual environments share the same base python.
+        env = Path(argv[0]).parent.parent if argv else None
+        if env is not None and env.exists() and env.resolve() == Path(sys.prefix).resolve():
+            return
+    except NoSuchKernel:
+        pass
     subprocess.run(
         [sys.executable, "-m", "ipykernel", "install", "--sys-prefix", "--name", KERNEL_NAME,
          "--display-name", "Python (regionale-innovatie)"],

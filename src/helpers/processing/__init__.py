@@ -13,12 +13,18 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from helpers.processing import nuts, ris
+from helpers.processing import kerncijfers, nl, nuts, rd, ris
 from helpers.processing.outputs import write_csv
 
 __all__ = ["STEPS", "run_all", "write_csv"]
 
-STEPS: dict[str, ModuleType] = {"ris": ris, "nuts": nuts}
+STEPS: dict[str, ModuleType] = {
+    "ris": ris,
+    "nuts": nuts,
+    "nl": nl,
+    "rd": rd,
+    "kerncijfers": kerncijfers,
+}
 
 
 def run_all(out_dir: Path, steps: list[str] | None = None) -> list[Path]:

@@ -35,11 +35,14 @@ def load(level: int) -> gpd.GeoDataFrame:
     return gdf
 
 
-def simplify(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Topology-preserving simplification and coordinate quantisation."""
-    topo = topojson.Topology(gdf, prequantize=False, toposimplify=TOLERANCE, topology=True)
+def simplify(
+    gdf: gpd.GeoDataFrame, tolerance: float = TOLERANCE, decimals: int = DECIMALS
+) -> gpd.GeoDataFrame:
+    """Topology-preserving simplification (``tolerance`` in degrees on shared arcs) and
+    coordinate quantisation to ``decimals`` decimals."""
+    topo = topojson.Topology(gdf, prequantize=False, toposimplify=tolerance, topology=True)
     out = topo.to_gdf()
-    out["geometry"] = shapely.transform(out.geometry.values, lambda xy: np.round(xy, DECIMALS))
+    out["geometry"] = shapely.transform(out.geometry.values, lambda xy: np.round(xy, decimals))
     out = out.set_crs(4326, allow_override=True)
     assert not out.is_empty.any(), "simplification emptied a region"
     bad = ~out.is_valid

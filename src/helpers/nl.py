@@ -1,0 +1,129 @@
+"""Dutch regions: boundaries by level and year, the crosswalk gemeente -> COROP -> provincie
+-> NUTS, and municipal mergers, so data of one year can be drawn on the boundaries of another.
+
+Made by the processing step ``nl`` (see ``data/processed/README.md``). Codes follow CBS:
+``GM0363`` (gemeente), ``CR23`` (COROP), ``PV27`` (provincie); NUTS codes are those of NUTS
+2013-2021 (``NL32``, ``NL326``), which are the same for the Dutch regions in these years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from helpers import config
+
+LEVELS = ("gemeente", "corop", "provincie")
+
+PROVINCES = pd.DataFrame(
+    [
+        ("PV20", "NL11", "Groningen"), ("PV21", "NL12", "Friesland"),
+        ("PV22", "NL13", "Drenthe"), ("PV23", "NL21", "Overijssel"),
+        ("PV24", "NL23", "Flevoland"), ("PV25", "NL22", "Gelderland"),
+        ("PV26", "NL31", "Utrecht"), ("PV27", "NL32", "Noord-Holland"),
+        ("PV28", "NL33", "Zuid-Holland"), ("PV29", "NL34", "Zeeland"),
+        ("PV30", "NL41", "Noord-Brabant"), ("PV31", "NL42", "Limburg"),
+    ],
+    columns=["provincie", "nuts2", "name"],
+)  # fmt: skip
+
+
+@dataclass
+class JoinReport:
+    """Which codes of the data found a region on the map, and which regions got no data."""
+
+    joined: list[str]
+    unjoined: list[str]  # codes in the data without a region
+    without_data: list[str]  # regions on the map without data
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.joined)} joined; data codes without region: {self.unjoined or 'none'}; "
+            f"regions without data: {len(self.without_data)}"
+        )
+
+
+def clean_code(value: object) -> str:
+    """CBS region code without padding (``'GM0363    '`` -> ``'GM0363'``)."""
+    return str(value).strip().upper()
+
+
+def available_boundaries() -> list[tuple[str, int]]:
+    """(level, year) pairs with processed boundaries."""
+    found = []
+    for path in sorted((config.PROCESSED_DIR / "geo").glob("nl_*_*.geojson")):
+        _, level, year = path.stem.split("_")
+        found.append((level, int(year)))
+    return found
+
+
+def boundaries(level: str, year: int) -> gpd.GeoDataFrame:
+    """Regions of ``level`` as they were on 1 January of ``year`` (columns code, name)."""
+    available = available_boundaries()
+    if (level, int(year)) not in available:
+        options = ", ".join(f"{lv} {yr}" for lv, yr in available)
+        raise ValueError(f"No boundaries for {level} {year}; available: {options}")
+    return gpd.read_file(config.PROCESSED_DIR / "geo" / f"nl_{level}_{int(year)}.geojson")
+
+
+def crosswalk() -> pd.DataFrame:
+    """Gemeente (2016 codes) -> corop, provincie, nuts3, nuts2."""
+    return pd.read_csv(config.PROCESSED_DIR / "nl" / "crosswalk_2016.csv", dtype=str)
+
+
+def corop_to_nuts3() -> pd.DataFrame:
+    """The 40 COROP regions with their NUTS 3 region (one to one) and province."""
+    table = crosswalk()[["corop", "nuts3", "provincie", "nuts2"]].drop_duplicates()
+    assert table["corop"].is_unique and len(table) == 40
+    return table.sort_values("corop", ignore_index=True)
+
+
+def gemeente_changes() -> pd.DataFrame:
+    return pd.read_csv(config.PROCESSED_DIR / "nl" / "gemeente_changes.csv", dtype=str)
+
+
+def recode_gemeenten(codes: pd.Series, from_year: int, to_year: int) -> pd.Series:
+    """Map gemeente codes valid on 1 January ``from_year`` to those of 1 January ``to_year``,
+    following mergers and renumberings in between (only forward in time)."""
+    if to_year < from_year:
+        raise ValueError("recode_gemeenten maps forward in time only")
+    changes = gemeente_changes()
+    start, end = f"{int(from_year)}-01-01", f"{int(to_year)}-01-01"
+    steps = changes[(changes["valid_until"] > start) & (changes["valid_until"] <= end)]
+    result = codes.map(clean_code)
+    for _, group in steps.groupby("valid_until", sort=True):
+        result = result.replace(dict(zip(group["old"], group["new"], strict=True)))
+    return result
+
+
+def aggregate(
+    data: pd.DataFrame, value_columns: list[str], *, code: str = "gemeente", to: str = "corop"
+) -> pd.DataFrame:
+    """Sum gemeente data (2016 codes) to COROP, provincie, NUTS 3 or NUTS 2."""
+    walk = crosswalk()
+    merged = data.merge(walk[["gemeente", to]], left_on=code, right_on="gemeente", how="left")
+    missing = merged.loc[merged[to].isna(), code].tolist()
+    if missing:
+        raise ValueError(f"gemeente codes not in the 2016 crosswalk: {missing[:10]}")
+    return merged.groupby(to, as_index=False)[value_columns].sum()
+
+
+def join_to_boundaries(
+    data: pd.DataFrame, regions: gpd.GeoDataFrame, *, code: str
+) -> tuple[gpd.GeoDataFrame, JoinReport]:
+    """All regions with their data (left join on the map), plus a report of what did not
+    join. Data codes are cleaned of CBS padding first; data columns that the regions also
+    have (``name``) are taken from the regions."""
+    data = data.assign(**{code: data[code].map(clean_code)})
+    data = data.drop(columns=[c for c in regions.columns if c in data.columns and c != code])
+    merged = regions.merge(data, left_on="code", right_on=code, how="left", indicator=True)
+    unjoined = sorted(set(data[code]) - set(regions["code"]))
+    report = JoinReport(
+        joined=sorted(merged.loc[merged["_merge"] == "both", "code"]),
+        unjoined=unjoined,
+        without_data=sorted(merged.loc[merged["_merge"] == "left_only", "code"]),
+    )
+    out = merged.drop(columns=["_merge"] + ([code] if code != "code" else []))
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=regions.crs), report

@@ -1,0 +1,62 @@
+"""CBS 70072ned *Regionale kerncijfers Nederland*, 2015, per gemeente.
+
+Load inputs: ``cbs_70072ned_2015`` (CBS 'UntypedDataSet' CSV export: ';'-separated,
+space-padded values, '.' for missing).
+Process: keep the 393 gemeenten of 2015 that carry values (the export also lists historical
+codes without values); clean the padded codes; keep population, business establishments
+(total and seven sector groups) and hbo/wo students by place of residence.
+Save outputs: ``nl/kerncijfers_gemeente_2015.csv``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.processing.outputs import write_csv
+from helpers.registry import fetch
+
+SOURCES = ["cbs_70072ned_2015"]
+OUTPUTS = ["nl/kerncijfers_gemeente_2015.csv"]
+
+COLUMNS = {
+    "TotaleBevolking_1": "bevolking",
+    "BedrijfsvestigingenTotaal_168": "vestigingen_totaal",
+    "ALandbouwBosbouwEnVisserij_169": "vestigingen_a_landbouw",
+    "BFNijverheidEnEnergie_170": "vestigingen_bf_nijverheid_energie",
+    "GIHandelEnHoreca_171": "vestigingen_gi_handel_horeca",
+    "HJVervoerInformatieEnCommunicatie_172": "vestigingen_hj_vervoer_ict",
+    "KLFinancieleDienstenOnroerendGoed_173": "vestigingen_kl_financieel_vastgoed",
+    "MNZakelijkeDienstverlening_174": "vestigingen_mn_zakelijke_diensten",
+    "RUCultuurRecreatieOverigeDiensten_175": "vestigingen_ru_cultuur_overig",
+    "HogerBeroepsonderwijs_106": "studenten_hbo",
+    "WetenschappelijkOnderwijs_107": "studenten_wo",
+}
+
+
+def process(path: Path) -> pd.DataFrame:
+    raw = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig")
+    missing = {"RegioS", "Perioden", *COLUMNS} - set(raw.columns)
+    assert not missing, f"{path.name}: missing columns {sorted(missing)}"
+    raw["RegioS"] = raw["RegioS"].str.strip()
+    gm = raw[raw["RegioS"].str.startswith("GM")].copy()
+    for col in COLUMNS:
+        gm[col] = pd.to_numeric(gm[col].str.strip().replace({".": None, "": None}))
+    gm = gm.dropna(subset=["BedrijfsvestigingenTotaal_168"])
+    assert len(gm) == 393 and gm["RegioS"].is_unique, f"expected 393 gemeenten, got {len(gm)}"
+    assert set(gm["Perioden"].str.strip()) == {"2015JJ00"}, "expected only 2015"
+    out = gm.rename(columns={"RegioS": "gemeente", **COLUMNS})[["gemeente", *COLUMNS.values()]]
+    sectors = [c for c in COLUMNS.values() if c.startswith("vestigingen_") and c[12:] != "totaal"]
+    # CBS rounds each count to a multiple of 5, so the sector groups add up to the total
+    # within the rounding of seven numbers.
+    gap = (out[sectors].sum(axis=1) - out["vestigingen_totaal"]).abs()
+    assert (gap <= 15).all(), "sector groups do not add up to the total"
+    assert out.loc[out["gemeente"] == "GM0363", "vestigingen_totaal"].item() == 106055
+    for col in COLUMNS.values():
+        out[col] = out[col].astype("int64")
+    return out.sort_values("gemeente", ignore_index=True)
+
+
+def run(out_dir: Path) -> list[Path]:
+    return [write_csv(process(fetch("cbs_70072ned_2015")), out_dir / OUTPUTS[0])]

@@ -1,0 +1,161 @@
+"""R&D and human capital, Dutch provinces and COROP regions.
+
+Load inputs: CBS 82352NED R&D per province (``cbs_82352ned_rd_provincie``), Eurostat regional
+GDP in two vintages (``eurostat_gdp_nuts2_2017v``, ``eurostat_gdp_nuts3_2023v``), the Eurostat
+regional panel (``eurostat_i40_panel``: R&D as % of GDP by sector, tertiary attainment) and EPO
+patent applications by NUTS 3 (``eurostat_patents_nl``).
+Process: tidy long tables for the Dutch NUTS 2 / NUTS 3 regions; flags and ':' become missing.
+Save outputs: ``rd/cbs_rd_provincie.csv``, ``rd/gdp_nl.csv``, ``rd/eurostat_panel_nl.csv``,
+``rd/patents_nuts3_nl.csv``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from helpers.processing.outputs import write_csv
+from helpers.registry import fetch, validate
+
+SOURCES = [
+    "cbs_82352ned_rd_provincie",
+    "eurostat_gdp_nuts2_2017v",
+    "eurostat_gdp_nuts3_2023v",
+    "eurostat_i40_panel",
+    "eurostat_patents_nl",
+]
+OUTPUTS = [
+    "rd/cbs_rd_provincie.csv",
+    "rd/gdp_nl.csv",
+    "rd/eurostat_panel_nl.csv",
+    "rd/patents_nuts3_nl.csv",
+]
+
+# CBS province code (PV) -> NUTS 2 (2013-2021 codes)
+PV_TO_NUTS2 = {
+    "PV20": "NL11", "PV21": "NL12", "PV22": "NL13", "PV23": "NL21", "PV24": "NL23",
+    "PV25": "NL22", "PV26": "NL31", "PV27": "NL32", "PV28": "NL33", "PV29": "NL34",
+    "PV30": "NL41", "PV31": "NL42",
+}  # fmt: skip
+NL_NUTS2 = sorted(PV_TO_NUTS2.values())
+
+CBS_RD_SCHEMA = pa.DataFrameSchema(
+    {
+        "statcode": pa.Column(str, pa.Check.isin(list(PV_TO_NUTS2))),
+        "statnaam": pa.Column(str),
+        "jaar": pa.Column(int, pa.Check.in_range(2000, 2100)),
+        "status": pa.Column(str, nullable=True),
+        "rd_uitgaven_eigen_personeel_mln_euro": pa.Column(float, pa.Check.ge(0)),
+        "rd_arbeidsjaren_eigen_personeel": pa.Column(float, pa.Check.ge(0)),
+    },
+    unique=["statcode", "jaar"],
+    coerce=True,
+    name="CBS 82352NED (transcribed)",
+)
+
+# Eurostat panel columns kept: name in the output -> column in the panel
+PANEL_COLUMNS = {
+    "rd_pct_gdp_total": "rd_e_gerdreg_SECTPERF_TOTAL__UNIT_PC_GDP",
+    "rd_pct_gdp_business": "rd_e_gerdreg_SECTPERF_BES__UNIT_PC_GDP",
+    "rd_pct_gdp_government": "rd_e_gerdreg_SECTPERF_GOV__UNIT_PC_GDP",
+    "rd_pct_gdp_higher_education": "rd_e_gerdreg_SECTPERF_HES__UNIT_PC_GDP",
+    "tertiary_pct_25_64": "edat_lfse_04_SEX_T__ISCED11_ED5-8__AGE_Y25-64__UNIT_PC",
+}
+
+
+def cbs_rd(path: Path) -> pd.DataFrame:
+    raw = validate(CBS_RD_SCHEMA, pd.read_csv(path, dtype={"status": str}), path.name)
+    assert len(raw) == 12 * raw["jaar"].nunique(), f"{path.name}: not 12 provinces per year"
+    return pd.DataFrame(
+        {
+            "provincie": raw["statcode"],
+            "provincie_naam": raw["statnaam"],
+            "nuts2": raw["statcode"].map(PV_TO_NUTS2),
+            "year": raw["jaar"],
+            "status": raw["status"].fillna("definitief"),
+            "rd_mln_euro": raw["rd_uitgaven_eigen_personeel_mln_euro"],
+            "rd_arbeidsjaren": raw["rd_arbeidsjaren_eigen_personeel"],
+        }
+    ).sort_values(["year", "provincie"], ignore_index=True)
+
+
+def _number(value: str) -> float | None:
+    """Eurostat cell -> number: flags (p, e, b, ...) dropped, ':' missing."""
+    text = re.sub(r"[^0-9.\-]", "", str(value))
+    return float(text) if text not in {"", "-", "."} else None
+
+
+def gdp_2017_vintage(path: Path) -> pd.DataFrame:
+    raw = pd.read_csv(path, sep="\t", dtype=str)
+    key = raw.columns[0]
+    assert key == "unit,geo\\time", f"{path.name}: unexpected first column {key!r}"
+    raw[["unit", "geo"]] = raw[key].str.split(",", expand=True)
+    raw = raw[(raw["unit"] == "MIO_EUR") & raw["geo"].isin(NL_NUTS2)].drop(columns=[key, "unit"])
+    long = raw.melt(id_vars="geo", var_name="year", value_name="value")
+    long["year"] = long["year"].str.strip().astype(int)
+    long["gdp_mln_euro"] = long["value"].map(_number)
+    long["vintage"] = "2017"
+    return long.drop(columns="value")
+
+
+def gdp_2023_vintage(path: Path) -> pd.DataFrame:
+    raw = pd.read_csv(path, dtype=str)
+    assert {"unit", "geo", "2015"} <= set(raw.columns), f"{path.name}: unexpected columns"
+    raw = raw[(raw["unit"] == "MIO_EUR") & raw["geo"].isin(NL_NUTS2)]
+    long = raw.drop(columns=["freq", "unit"]).melt(
+        id_vars="geo", var_name="year", value_name="value"
+    )
+    long["year"] = long["year"].astype(int)
+    long["gdp_mln_euro"] = long["value"].map(_number)
+    long["vintage"] = "2023"
+    return long.drop(columns="value")
+
+
+def gdp(path_2017: Path, path_2023: Path) -> pd.DataFrame:
+    table = pd.concat([gdp_2017_vintage(path_2017), gdp_2023_vintage(path_2023)])
+    table = table.dropna(subset=["gdp_mln_euro"]).rename(columns={"geo": "nuts2"})
+    for vintage, part in table.groupby("vintage"):
+        assert set(part["nuts2"]) == set(NL_NUTS2), f"GDP {vintage}: not all 12 provinces"
+    check = table.query("vintage == '2023' and nuts2 == 'NL41' and year == 2015")
+    assert abs(float(check["gdp_mln_euro"].iloc[0]) - 101630.4) < 0.1, "GDP NL41 2015 changed"
+    return table[["nuts2", "year", "vintage", "gdp_mln_euro"]].sort_values(
+        ["vintage", "nuts2", "year"], ignore_index=True
+    )
+
+
+def panel(path: Path) -> pd.DataFrame:
+    raw = pd.read_csv(path, sep="\t", usecols=["NUTS2", "YEAR", *PANEL_COLUMNS.values()])
+    nl = raw[raw["NUTS2"].isin(NL_NUTS2)].rename(
+        columns={"NUTS2": "nuts2", "YEAR": "year", **{v: k for k, v in PANEL_COLUMNS.items()}}
+    )
+    nl = nl.dropna(subset=list(PANEL_COLUMNS), how="all")
+    assert set(nl["nuts2"]) == set(NL_NUTS2), "panel: not all 12 Dutch provinces"
+    return nl[["nuts2", "year", *PANEL_COLUMNS]].sort_values(["nuts2", "year"], ignore_index=True)
+
+
+def patents(path: Path) -> pd.DataFrame:
+    raw = pd.read_csv(path)
+    assert list(raw.columns) == ["unit", "geo", "time", "values"], f"{path.name}: columns"
+    nuts3 = raw[(raw["unit"] == "NR") & raw["geo"].str.fullmatch(r"NL[1-4][0-9A-Z]{2}")]
+    out = nuts3.rename(columns={"geo": "nuts3", "time": "year", "values": "applications"})
+    assert out["nuts3"].nunique() == 40, "patents: expected 40 Dutch NUTS 3 regions"
+    check = out.query("nuts3 == 'NL414' and year == 2011")["applications"]
+    assert abs(float(check.iloc[0]) - 1430.93) < 0.01, "patents: NL414 2011 changed"
+    return out[["nuts3", "year", "applications"]].sort_values(["nuts3", "year"], ignore_index=True)
+
+
+def run(out_dir: Path) -> list[Path]:
+    rd = cbs_rd(fetch("cbs_82352ned_rd_provincie"))
+    assert rd.query("year == 2015")["rd_mln_euro"].sum() == 13695, "CBS R&D 2015 total changed"
+    return [
+        write_csv(rd, out_dir / OUTPUTS[0]),
+        write_csv(
+            gdp(fetch("eurostat_gdp_nuts2_2017v"), fetch("eurostat_gdp_nuts3_2023v")),
+            out_dir / OUTPUTS[1],
+        ),
+        write_csv(panel(fetch("eurostat_i40_panel")), out_dir / OUTPUTS[2]),
+        write_csv(patents(fetch("eurostat_patents_nl")), out_dir / OUTPUTS[3]),
+    ]
