@@ -5,17 +5,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PARAMS ?=
+VARIANT ?=
+JOBS ?=
 # Raw-data mirror: ../shared/data/raw when present (CI), else files are downloaded (pooch).
 RI_DATA_MIRROR ?= $(if $(wildcard ../shared/data/raw/MANIFEST.tsv),$(abspath ../shared/data/raw),)
 export RI_DATA_MIRROR
 
-.PHONY: help venv data book test lint format clean
+.PHONY: help venv data book bench test lint format clean
 
 help:
 	@echo "make book   - set up .venv if needed, execute all chapters, build _build/html"
 	@echo "make test   - lint and run the test suite"
 	@echo "make data   - re-run the processing steps (raw files -> data/processed)"
 	@echo "options     - PARAMS=\"europa.year=2021\" overrides parameters from params.yml"
+	@echo "              VARIANT=name builds into _build/variants/name (default book untouched)"
+	@echo "              JOBS=n notebooks in parallel (default: number of cores)"
+	@echo "make bench  - benchmark the build (benchmarks/build_benchmark.py)"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +34,10 @@ data: $(STAMP)
 	$(BIN)/python -m helpers.processing
 
 book: $(STAMP)
-	$(BIN)/python -m helpers.runner $(foreach p,$(PARAMS),--set $(p))
+	$(BIN)/python -m helpers.runner $(foreach p,$(PARAMS),--set $(p)) $(if $(VARIANT),--variant $(VARIANT)) $(if $(JOBS),--jobs $(JOBS))
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/build_benchmark.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 """The whole path: runner -> papermill -> Jupyter Book, on a copy of the project."""
 
+import json
 import re
 
 import pytest
@@ -58,16 +59,61 @@ def test_book_builds_without_warnings_with_map_and_both_tables(built):
     assert "europa_" not in re.sub(r"<[^>]+>", "", text)
 
 
-def test_failing_notebook_names_notebook_and_cell_and_keeps_the_book(built):
+def _snapshot(project):
+    """Bytes of every published file: the HTML and the executed notebooks."""
+    files = {}
+    for folder in (project / "_build" / "html", project / "book" / "_generated"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                files[path.relative_to(project).as_posix()] = path.read_bytes()
+    return files
+
+
+def test_failing_notebook_names_notebook_and_cell_and_keeps_the_book(built, tmp_path):
     project, _ = built
-    index = project / "_build" / "html" / "index.html"
-    page = project / "_build" / "html" / "book" / "_generated" / "europa.html"
-    before = (index.read_bytes(), page.read_bytes())
-    result = run_runner(project, "--set", "europa.year=1999")
+    before = _snapshot(project)
+    bad = tmp_path / "corop_bad.csv"
+    bad.write_text("corop,jaar\nCR01,2015\n")  # the R&D column is missing
+    result = run_runner(project, "--set", f"rd.corop_rd_file={bad}")
     assert result.returncode == 1
-    assert "notebooks/europa.ipynb failed in cell" in result.stderr
-    assert "available years: 2016" in result.stderr
-    assert (index.read_bytes(), page.read_bytes()) == before
+    assert "notebooks/rd.ipynb failed in cell" in result.stderr
+    assert "missing column(s) ['rd_bedrijven_mln_euro']" in result.stderr
+    assert "Traceback (last lines)" in result.stderr and "load_corop_rd" in result.stderr
+    assert "previously published book was left unchanged" in result.stderr
+    assert _snapshot(project) == before
+
+
+def test_incremental_rebuilds_only_what_changed(built):
+    project, _ = built
+    result = run_runner(project)  # nothing changed since the build
+    assert result.returncode == 0, result.stderr
+    assert "nothing changed" in result.stdout and "executing" not in result.stdout
+    data = project / "data" / "processed" / "rd" / "patents_nuts3_nl.csv"
+    original = data.read_bytes()
+    try:
+        data.write_bytes(original + b"\n")  # same table, new content hash
+        result = run_runner(project)
+        assert result.returncode == 0, result.stderr
+        out = result.stdout
+        assert "rd: executing" in out and "data changed: processed/rd/patents_nuts3_nl.csv" in out
+        assert "europa: skipped (unchanged)" in out
+        assert "hoogopgeleiden: skipped (unchanged)" in out
+        assert "HTML built" in out
+    finally:
+        data.write_bytes(original)
+    manifest = json.loads((project / "_build" / "manifest.json").read_text())
+    assert "processed/rd/patents_nuts3_nl.csv" in manifest["chapters"]["rd"]["reads"]
+    assert "processed/rd/patents_nuts3_nl.csv" not in manifest["chapters"]["europa"]["reads"]
+
+
+def test_variant_builds_beside_the_default_book(built):
+    project, _ = built
+    before = _snapshot(project)
+    result = run_runner(project, "--variant", "rd2016", "--set", "rd.year=2016")
+    assert result.returncode == 0, result.stderr
+    page = project / "_build" / "variants" / "rd2016" / "html" / "book" / "_generated" / "rd.html"
+    assert "3.012" in page.read_text(encoding="utf-8")  # Noord-Brabant 2016
+    assert _snapshot(project) == before
 
 
 @pytest.mark.parametrize(
@@ -76,6 +122,9 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_the_book(built):
         ("nope.year=2021", "Unknown chapter 'nope'"),
         ("europa.jaar=2021", "has no parameter 'jaar'; parameters: edition, year"),
         ("europa.year=twenty", "should be of type int"),
+        ("europa.year=1999", "year = 1999 is not available; valid values: 2016, 2017"),
+        ("rd.year=2019", "valid values: 2014, 2015, 2016"),
+        ("europa.edition=2017", "valid values: 2023"),
     ],
 )
 def test_invalid_parameters_fail_before_any_notebook_runs(book_copy, override, message):

@@ -46,3 +46,29 @@ def cache_dir() -> Path:
     if value:
         return Path(value).expanduser().resolve()
     return Path.home() / ".cache" / "regionale-innovatie"
+
+
+TRACE_ENV = "RI_TRACE_READS"
+
+
+def _record(kind: str, item: str) -> None:
+    """Note a data read for the build runner's dependency tracking (when it asks for it)."""
+    trace = os.environ.get(TRACE_ENV, "").strip()
+    if trace:
+        with open(trace, "a", encoding="utf-8") as handle:
+            handle.write(f"{kind}\t{item}\n")
+
+
+def data_file(*parts: str) -> Path:
+    """Path of a file under ``data/`` (e.g. ``data_file("processed", "rd", "gdp_nl.csv")``).
+    Helpers read data through this function, so the runner knows which notebook read which
+    file and re-executes exactly those when a file changes."""
+    path = DATA_DIR.joinpath(*parts)
+    _record("file", path.relative_to(DATA_DIR).as_posix())
+    return path
+
+
+def data_glob(folder: str, pattern: str) -> list[Path]:
+    """Files under ``data/<folder>`` matching ``pattern``; the runner tracks the *names*."""
+    _record("glob", f"{folder}/{pattern}")
+    return sorted((DATA_DIR / folder).glob(pattern))

@@ -50,7 +50,7 @@ def tertiary_for_year(year: int) -> pd.DataFrame:
 def ris_tertiary(year: int) -> pd.DataFrame:
     """RIS 2023 indicator 'Population with tertiary education' (normalised score) per
     province for ``year`` and the number of distinct values over the RIS years."""
-    path = config.PROCESSED_DIR / "ris" / "ris2023_indicators.csv.gz"
+    path = config.data_file("processed", "ris", "ris2023_indicators.csv.gz")
     ris = pd.read_csv(path, usecols=["indicator", "year", "region", "country", "value"])
     rows = ris[
         (ris["indicator"] == RIS_TERTIARY)
@@ -98,7 +98,7 @@ def gemeente_online(year: int, *, use_cache: bool = True, timeout: float = 20.0)
 
 def students_2015() -> pd.DataFrame:
     """hbo and wo students by place of residence per 1,000 inhabitants, gemeenten 2015."""
-    path = config.PROCESSED_DIR / "nl" / "kerncijfers_gemeente_2015.csv"
+    path = config.data_file("processed", "nl", "kerncijfers_gemeente_2015.csv")
     data = pd.read_csv(path)
     data["studenten"] = data["studenten_hbo"] + data["studenten_wo"]
     data["per_1000"] = data["studenten"] / data["bevolking"] * 1000

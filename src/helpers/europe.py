@@ -29,7 +29,7 @@ class UnknownParameterError(ValueError):
 
 def available_editions() -> list[int]:
     """RIS editions with a processed summary table in ``data/processed/ris``."""
-    files = sorted((config.PROCESSED_DIR / "ris").glob("ris*_summary.csv"))
+    files = config.data_glob("processed/ris", "ris*_summary.csv")
     return sorted(int(p.name[3:7]) for p in files)
 
 
@@ -41,7 +41,7 @@ def load_summary(edition: int = 2023) -> pd.DataFrame:
             f"RIS edition {edition} is not available; available editions: "
             f"{', '.join(map(str, editions))}"
         )
-    path = config.PROCESSED_DIR / "ris" / f"ris{edition}_summary.csv"
+    path = config.data_file("processed", "ris", f"ris{edition}_summary.csv")
     summary = pd.read_csv(
         path, dtype={"nuts_level": "Int64"}, keep_default_na=False, na_values=[""]
     )
@@ -113,7 +113,7 @@ def province_table(scores: pd.DataFrame) -> pd.DataFrame:
 
 def published_table() -> pd.DataFrame:
     """Table 1 of the publication as printed (RIS 2017), see ``data/published/README.md``."""
-    path = config.PUBLISHED_DIR / "ris2017_tabel1.csv"
+    path = config.data_file("published", "ris2017_tabel1.csv")
     table = pd.read_csv(path, keep_default_na=False, dtype={"subgroep": str})
     assert len(table) == 12 and table["nuts_code"].is_unique
     return table
@@ -129,7 +129,7 @@ class JoinReport:
 
 def regions_with_geometry(scores: pd.DataFrame) -> tuple[gpd.GeoDataFrame, JoinReport]:
     """Join each RIS region (mixed NUTS levels 0-2) to its NUTS 2021 geometry."""
-    geo = gpd.read_file(config.PROCESSED_DIR / "geo" / "nuts2021_l0-2.geojson")
+    geo = gpd.read_file(config.data_file("processed", "geo", "nuts2021_l0-2.geojson"))
     merged = scores.merge(geo[["code", "geometry"]], left_on="region", right_on="code", how="left")
     missing = merged["geometry"].isna()
     report = JoinReport(
@@ -142,6 +142,6 @@ def regions_with_geometry(scores: pd.DataFrame) -> tuple[gpd.GeoDataFrame, JoinR
 
 def regional_indicator_count(edition: int = 2023) -> int:
     """How many indicators the RIS database labels as regional ('(Regional)')."""
-    path = config.PROCESSED_DIR / "ris" / f"ris{edition}_indicators.csv.gz"
+    path = config.data_file("processed", "ris", f"ris{edition}_indicators.csv.gz")
     indicators = pd.read_csv(path, usecols=["indicator"])["indicator"].unique()
     return sum("(Regional)" in name for name in indicators)

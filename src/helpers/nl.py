@@ -53,7 +53,7 @@ def clean_code(value: object) -> str:
 def available_boundaries() -> list[tuple[str, int]]:
     """(level, year) pairs with processed boundaries."""
     found = []
-    for path in sorted((config.PROCESSED_DIR / "geo").glob("nl_*_*.geojson")):
+    for path in config.data_glob("processed/geo", "nl_*_*.geojson"):
         _, level, year = path.stem.split("_")
         found.append((level, int(year)))
     return found
@@ -65,12 +65,12 @@ def boundaries(level: str, year: int) -> gpd.GeoDataFrame:
     if (level, int(year)) not in available:
         options = ", ".join(f"{lv} {yr}" for lv, yr in available)
         raise ValueError(f"No boundaries for {level} {year}; available: {options}")
-    return gpd.read_file(config.PROCESSED_DIR / "geo" / f"nl_{level}_{int(year)}.geojson")
+    return gpd.read_file(config.data_file("processed", "geo", f"nl_{level}_{int(year)}.geojson"))
 
 
 def crosswalk() -> pd.DataFrame:
     """Gemeente (2016 codes) -> corop, provincie, nuts3, nuts2."""
-    return pd.read_csv(config.PROCESSED_DIR / "nl" / "crosswalk_2016.csv", dtype=str)
+    return pd.read_csv(config.data_file("processed", "nl", "crosswalk_2016.csv"), dtype=str)
 
 
 def corop_to_nuts3() -> pd.DataFrame:
@@ -81,7 +81,7 @@ def corop_to_nuts3() -> pd.DataFrame:
 
 
 def gemeente_changes() -> pd.DataFrame:
-    return pd.read_csv(config.PROCESSED_DIR / "nl" / "gemeente_changes.csv", dtype=str)
+    return pd.read_csv(config.data_file("processed", "nl", "gemeente_changes.csv"), dtype=str)
 
 
 def recode_gemeenten(codes: pd.Series, from_year: int, to_year: int) -> pd.Series:

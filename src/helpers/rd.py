@@ -48,7 +48,7 @@ def check_year(year: object, available: list[int], what: str) -> int:
 
 def load_rd() -> pd.DataFrame:
     """CBS R&D expenditure (own personnel, all sectors) per province and year."""
-    return pd.read_csv(config.PROCESSED_DIR / "rd" / "cbs_rd_provincie.csv")
+    return pd.read_csv(config.data_file("processed", "rd", "cbs_rd_provincie.csv"))
 
 
 def available_years() -> list[int]:
@@ -69,11 +69,11 @@ def rd_for_year(year: int) -> pd.DataFrame:
 
 
 def gdp() -> pd.DataFrame:
-    return pd.read_csv(config.PROCESSED_DIR / "rd" / "gdp_nl.csv", dtype={"vintage": str})
+    return pd.read_csv(config.data_file("processed", "rd", "gdp_nl.csv"), dtype={"vintage": str})
 
 
 def eurostat_panel() -> pd.DataFrame:
-    return pd.read_csv(config.PROCESSED_DIR / "rd" / "eurostat_panel_nl.csv")
+    return pd.read_csv(config.data_file("processed", "rd", "eurostat_panel_nl.csv"))
 
 
 def intensity(rd_year: pd.DataFrame) -> pd.DataFrame:
@@ -103,13 +103,13 @@ def intensity(rd_year: pd.DataFrame) -> pd.DataFrame:
 
 def published() -> pd.DataFrame:
     """Published statements on public/private R&D in 2015 (see data/published/README.md)."""
-    return pd.read_csv(config.PUBLISHED_DIR / "rd2015_gepubliceerd.csv")
+    return pd.read_csv(config.data_file("published", "rd2015_gepubliceerd.csv"))
 
 
 def ris_rd_variation() -> pd.DataFrame:
     """For the RIS public- and business-sector R&D indicators: per year, how many different
     values the 12 Dutch provinces have (1 = the national value repeated: no regional data)."""
-    path = config.PROCESSED_DIR / "ris" / "ris2023_indicators.csv.gz"
+    path = config.data_file("processed", "ris", "ris2023_indicators.csv.gz")
     ris = pd.read_csv(path, usecols=["indicator", "year", "region", "country", "value"])
     rows = ris[
         ris["indicator"].isin(RIS_RD_INDICATORS.values())
@@ -154,13 +154,13 @@ def load_corop_rd(path: str | Path, year: int) -> pd.DataFrame:
 
 
 def patents_years() -> list[int]:
-    patents = pd.read_csv(config.PROCESSED_DIR / "rd" / "patents_nuts3_nl.csv")
+    patents = pd.read_csv(config.data_file("processed", "rd", "patents_nuts3_nl.csv"))
     return sorted(int(y) for y in patents["year"].unique())
 
 
 def patents_per_corop(year: int) -> pd.DataFrame:
     """EPO patent applications (priority year) per COROP region via NUTS 3 = COROP."""
-    patents = pd.read_csv(config.PROCESSED_DIR / "rd" / "patents_nuts3_nl.csv")
+    patents = pd.read_csv(config.data_file("processed", "rd", "patents_nuts3_nl.csv"))
     year = check_year(year, patents_years(), "Eurostat pat_ep_rtot (EPO patents by NUTS 3)")
     rows = patents[patents["year"] == year]
     table = nl.corop_to_nuts3().merge(rows, on="nuts3", how="left")

@@ -1,26 +1,45 @@
-"""Build runner: execute the chapter notebooks with papermill, then build the book.
+"""Build runner: execute the chapter notebooks with papermill (in parallel, incrementally),
+then build the book with Jupyter Book, atomically.
 
-``python -m helpers.runner [--set chapter.param=value ...] [--only chapter ...] [--no-build]``
+``python -m helpers.runner [--set chapter.param=value ...] [--only chapter ...]
+[--variant NAME] [--jobs N] [--force] [--no-build]``
 
-1. Parameters come from ``params.yml`` with command-line overrides; unknown chapters or
-   parameter names, and values of the wrong type, are rejected before any notebook runs.
-2. Each notebook is executed into a fresh staging folder (its figures and data downloads are
-   written next to it); progress and timing are printed per notebook. A failing notebook stops
-   the run with the notebook's name, the failing cell and the error; nothing published changes.
-3. When all notebooks succeed, the staging folder replaces ``book/_generated`` and Jupyter Book
-   builds the HTML (``execute_notebooks: off``, warnings are errors). The new HTML replaces
-   ``_build/html`` only when the build succeeds, so a failure leaves the previous book intact.
+1. **Safe inputs.** Parameters come from ``params.yml`` with command-line overrides (values are
+   YAML, so numbers stay numbers; dates become ISO strings). Unknown chapters or parameter
+   names, values of the wrong type and years the data do not have are rejected with the valid
+   values before any notebook runs.
+2. **Incremental.** A notebook is skipped only when nothing it depends on changed: its
+   source, its parameters (and the content of a file a parameter names), the helper code, the
+   data files it read in its last run (content hashes; the helpers report every read through
+   :func:`helpers.config.data_file`) and the installed packages. Why each notebook ran or was
+   skipped is printed and stored in the manifest.
+3. **Parallel.** Notebooks that must run are executed in worker processes (one kernel each,
+   at most ``--jobs``, default the number of cores), with progress, time and peak memory.
+4. **Atomic.** Everything is built in ``_build/.work``: executed notebooks, then the HTML from a
+   copy of the book sources. Only when all notebooks and the book build succeed do the new
+   executed notebooks and HTML replace the published ones; otherwise nothing published
+   changes and the failing notebook, cell and traceback are printed.
+5. **Variants.** ``--variant NAME`` builds into ``_build/variants/NAME/`` (own notebooks, HTML
+   and manifest), so a chapter or the book with other years sits next to the default book.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import hashlib
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from importlib import metadata
+from multiprocessing import get_context
 from pathlib import Path
 
 import yaml
@@ -28,6 +47,7 @@ import yaml
 from helpers import config
 
 KERNEL_NAME = "regionale-innovatie"
+MANIFEST_VERSION = 1
 
 
 class RunnerError(RuntimeError):
@@ -41,6 +61,41 @@ class Chapter:
     parameters: dict
 
 
+@dataclass
+class Target:
+    """Where a build publishes: the default book or a named variant."""
+
+    name: str
+    generated: Path  # executed notebooks (+ _assets) the book is built from
+    html: Path
+    manifest: Path
+
+    @classmethod
+    def for_variant(cls, variant: str | None) -> Target:
+        if not variant:
+            return cls(
+                "default",
+                config.GENERATED_DIR,
+                config.BUILD_DIR / "html",
+                config.BUILD_DIR / "manifest.json",
+            )
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", variant):
+            raise RunnerError(f"Variant name {variant!r}: use letters, digits, '.', '_' or '-'")
+        root = config.BUILD_DIR / "variants" / variant
+        return cls(variant, root / "_generated", root / "html", root / "manifest.json")
+
+
+@dataclass
+class Plan:
+    chapter: Chapter
+    run: bool
+    reason: str
+    fingerprint: dict = field(default_factory=dict)
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+
 def load_params(path: Path | None = None) -> dict[str, Chapter]:
     doc = yaml.safe_load(Path(path or config.PARAMS_FILE).read_text(encoding="utf-8"))
     return {
@@ -50,11 +105,21 @@ def load_params(path: Path | None = None) -> dict[str, Chapter]:
 
 
 def notebook_parameters(notebook: Path) -> dict[str, object]:
-    """Names and default values declared in the notebook's ``parameters`` cell."""
-    import papermill
+    """Names and default values (source text) assigned in the notebook's cell tagged
+    ``parameters`` (read directly: importing papermill for this costs a second)."""
+    import ast
 
-    declared = papermill.inspect_notebook(str(notebook))
-    return {name: info["default"] for name, info in declared.items()}
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        raise RunnerError(f"{notebook.name}: no cell tagged 'parameters'")
+    source = "".join(cells[0]["source"])
+    declared: dict[str, object] = {}
+    for node in ast.parse(source).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        if isinstance(target, ast.Name) and getattr(node, "value", None) is not None:
+            declared[target.id] = ast.get_source_segment(source, node.value)
+    return declared
 
 
 def _same_kind(value: object, default: object) -> bool:
@@ -65,9 +130,21 @@ def _same_kind(value: object, default: object) -> bool:
     return type(value) is type(default) or default is None or default == "None"
 
 
+def _plain(value: object) -> object:
+    """YAML gives dates and datetimes for ISO strings; notebooks get them as strings (papermill
+    would otherwise write them as reprs into the parameters cell)."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
 def apply_overrides(chapters: dict[str, Chapter], overrides: list[str]) -> dict[str, Chapter]:
     """Apply ``chapter.param=value`` overrides (values parsed as YAML) and validate all
-    parameters against each notebook's ``parameters`` cell."""
+    parameters against each notebook's ``parameters`` cell and the data available."""
     for item in overrides:
         if "=" not in item or "." not in item.split("=", 1)[0]:
             raise RunnerError(f"Override {item!r} is not of the form chapter.parameter=value")
@@ -82,19 +159,49 @@ def apply_overrides(chapters: dict[str, Chapter], overrides: list[str]) -> dict[
         if not chapter.notebook.is_file():
             raise RunnerError(f"Chapter {chapter.name!r}: notebook {chapter.notebook} not found")
         declared = notebook_parameters(chapter.notebook)
-        for param, value in chapter.parameters.items():
+        for param, value in list(chapter.parameters.items()):
             if param not in declared:
                 raise RunnerError(
                     f"Chapter {chapter.name!r} has no parameter {param!r}; "
                     f"parameters: {', '.join(declared)}"
                 )
             default = _literal(declared[param])
+            value = _plain(value)
+            if isinstance(default, str) and isinstance(value, int | float | bool):
+                value = str(value)
+            chapter.parameters[param] = value
             if not _same_kind(value, default):
                 raise RunnerError(
                     f"Chapter {chapter.name!r}: parameter {param!r} = {value!r} should be of "
                     f"type {type(default).__name__} like its default {default!r}"
                 )
+        check_values(chapter, {k: _literal(v) for k, v in declared.items()})
     return chapters
+
+
+def _allowed_values() -> dict[str, dict[str, Callable[[dict], list]]]:
+    """Per chapter and parameter: the values the data allow (given the other parameters)."""
+    from helpers import education, europe, rd
+
+    return {
+        "europa": {
+            "edition": lambda p: europe.available_editions(),
+            "year": lambda p: europe.available_years(europe.load_summary(p["edition"])),
+        },
+        "rd": {"year": lambda p: rd.available_years(), "patent_year": lambda p: rd.patents_years()},
+        "hoogopgeleiden": {"year": lambda p: education.tertiary_years()},
+    }
+
+
+def check_values(chapter: Chapter, defaults: dict[str, object]) -> None:
+    params = {**defaults, **chapter.parameters}
+    for param, allowed in _allowed_values().get(chapter.name, {}).items():
+        valid = allowed(params)
+        if params.get(param) not in valid:
+            raise RunnerError(
+                f"Chapter {chapter.name!r}: {param} = {params.get(param)!r} is not available; "
+                f"valid values: {', '.join(map(str, valid))}"
+            )
 
 
 def _literal(text: object) -> object:
@@ -104,6 +211,135 @@ def _literal(text: object) -> object:
         return ast.literal_eval(str(text))
     except (ValueError, SyntaxError):
         return text
+
+
+# --- fingerprints ---------------------------------------------------------------------------
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha(path: Path) -> str | None:
+    return _sha(path.read_bytes()) if path.is_file() else None
+
+
+def helpers_hash() -> str:
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def environment_hash() -> str:
+    """Installed distributions (name==version) and the Python version."""
+    names = sorted(
+        f"{d.metadata['Name']}=={d.version}".lower()
+        for d in metadata.distributions()
+        if d.metadata["Name"]
+    )
+    return _sha("\n".join([sys.version, *names]).encode())
+
+
+def read_trace(path: Path) -> tuple[list[str], list[str]]:
+    """(files, globs) a notebook read, from the trace its kernel wrote."""
+    files, globs = set(), set()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            kind, _, item = line.partition("\t")
+            (files if kind == "file" else globs).add(item)
+    return sorted(files), sorted(globs)
+
+
+def data_state(files: list[str], globs: list[str]) -> dict[str, str | None]:
+    state: dict[str, str | None] = {f: _file_sha(config.DATA_DIR / f) for f in files}
+    for pattern in globs:
+        folder, _, glob = pattern.rpartition("/")
+        names = sorted(p.name for p in (config.DATA_DIR / folder).glob(glob))
+        state[f"glob:{pattern}"] = _sha("\n".join(names).encode())
+    return state
+
+
+def static_fingerprint(chapter: Chapter, env: str, helpers: str) -> dict:
+    params_files = {
+        k: _file_sha(Path(v) if Path(v).is_absolute() else config.ROOT / v)
+        for k, v in chapter.parameters.items()
+        if isinstance(v, str) and v and (Path(v).is_file() or (config.ROOT / v).is_file())
+    }
+    return {
+        "notebook": _file_sha(chapter.notebook),
+        "parameters": json.loads(json.dumps(chapter.parameters, sort_keys=True, default=str)),
+        "parameter_files": params_files,
+        "helpers": helpers,
+        "environment": env,
+    }
+
+
+def book_fingerprint(plans: list[Plan]) -> str:
+    """The book sources (config, TOC, pages, bibliography) and every chapter's inputs."""
+    digest = hashlib.sha256()
+    for name in ("_config.yml", "_toc.yml"):
+        digest.update(name.encode() + b"\0" + (config.ROOT / name).read_bytes())
+    for path in sorted(config.BOOK_DIR.rglob("*")):
+        rel = path.relative_to(config.BOOK_DIR)
+        if path.is_file() and rel.parts[0] != "_generated" and not rel.name.startswith("."):
+            digest.update(rel.as_posix().encode() + b"\0" + path.read_bytes())
+    for item in plans:
+        digest.update(json.dumps([item.chapter.name, item.fingerprint], sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def load_manifest(path: Path) -> dict:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"version": MANIFEST_VERSION, "chapters": {}}
+    if manifest.get("version") != MANIFEST_VERSION:
+        return {"version": MANIFEST_VERSION, "chapters": {}}
+    return manifest
+
+
+def plan(
+    chapters: dict[str, Chapter], manifest: dict, target: Target, *, force: bool = False
+) -> list[Plan]:
+    """Decide per chapter whether to execute, with the reason."""
+    env, helpers = environment_hash(), helpers_hash()
+    plans = []
+    for chapter in chapters.values():
+        current = static_fingerprint(chapter, env, helpers)
+        previous = manifest["chapters"].get(chapter.name)
+        output = target.generated / f"{chapter.name}.ipynb"
+        reason = ""
+        if force:
+            reason = "forced (--force)"
+        elif previous is None:
+            reason = "no previous run"
+        elif not output.exists():
+            reason = "previous output missing"
+        else:
+            before = previous["fingerprint"]
+            labels = {
+                "notebook": "notebook changed",
+                "parameters": "parameters changed",
+                "parameter_files": "input file named by a parameter changed",
+                "helpers": "helper code changed",
+                "environment": "installed packages changed",
+            }
+            for key, label in labels.items():
+                if before.get(key) != current[key]:
+                    reason = label
+                    break
+            if not reason:
+                now = data_state(previous.get("reads", []), previous.get("globs", []))
+                changed = [k for k, v in now.items() if before.get("data", {}).get(k) != v]
+                if changed:
+                    reason = "data changed: " + ", ".join(changed)
+        plans.append(Plan(chapter, bool(reason), reason or "unchanged", current))
+    return plans
+
+
+# --- execution ------------------------------------------------------------------------------
 
 
 def ensure_kernel() -> None:
@@ -128,88 +364,289 @@ def ensure_kernel() -> None:
     )  # fmt: skip
 
 
-def failing_cell(notebook: Path) -> str:
-    """Describe the first cell with an error output in an executed notebook."""
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def failing_cell(notebook: Path, traceback_lines: int = 0) -> str:
+    """Describe the first cell with an error output in an executed notebook (optionally with
+    the last lines of its traceback)."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     for index, cell in enumerate(nb["cells"]):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 first_line = "".join(cell.get("source", "")).strip().splitlines()[:1]
-                return (
+                text = (
                     f"cell {index} (execution count {cell.get('execution_count')}), "
                     f"starting {first_line[0] if first_line else ''!r}: "
                     f"{output.get('ename')}: {output.get('evalue')}"
                 )
+                if traceback_lines:
+                    lines = _ANSI.sub("", "\n".join(output.get("traceback", []))).splitlines()
+                    text += "\nTraceback (last lines):\n" + "\n".join(lines[-traceback_lines:])
+                return text
     return "unknown cell"
 
 
-def execute(chapters: dict[str, Chapter], stage: Path) -> None:
-    """Execute every chapter notebook into ``stage``; stop at the first failure."""
+class _PeakMemory:
+    """Samples the resident memory of this process's children (the kernel) in a thread."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        import threading
+
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+
+    def _run(self, interval: float) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for child in me.children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(interval)
+
+    def __enter__(self) -> _PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict:
+    """Worker: run one notebook (its own kernel) and report time, peak memory and reads."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    ensure_kernel()
-    stage.mkdir(parents=True, exist_ok=True)
-    total = len(chapters)
-    for number, chapter in enumerate(chapters.values(), start=1):
-        output = stage / f"{chapter.name}.ipynb"
-        shown = ", ".join(f"{k}={v!r}" for k, v in chapter.parameters.items())
-        print(f"[book] ({number}/{total}) {chapter.name}: executing {chapter.notebook.relative_to(config.ROOT)} ({shown}) ...", flush=True)  # fmt: skip
-        started = time.perf_counter()
+    trace = Path(stage) / f".reads-{name}.tsv"
+    trace.unlink(missing_ok=True)
+    os.environ[config.TRACE_ENV] = str(trace)
+    output = Path(stage) / f"{name}.ipynb"
+    started = time.perf_counter()
+    error = None
+    with _PeakMemory() as memory:
         try:
             papermill.execute_notebook(
-                str(chapter.notebook),
-                str(output),
-                parameters=chapter.parameters,
-                cwd=str(stage),
-                kernel_name=KERNEL_NAME,
-                progress_bar=False,
-            )
+                notebook, str(output), parameters=parameters, cwd=stage,
+                kernel_name=KERNEL_NAME, progress_bar=False,
+            )  # fmt: skip
         except PapermillExecutionError:
-            raise RunnerError(
-                f"Notebook {chapter.notebook.relative_to(config.ROOT)} failed in "
-                f"{failing_cell(output)}\nExecuted copy with the traceback: {output}"
-            ) from None
-        print(f"[book] ({number}/{total}) {chapter.name}: done in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
+            error = failing_cell(output, traceback_lines=15)
+        except Exception as exc:  # kernel died, bad notebook file, ...
+            error = f"{type(exc).__name__}: {exc}"
+    files, globs = read_trace(trace)
+    trace.unlink(missing_ok=True)
+    return {
+        "name": name,
+        "seconds": time.perf_counter() - started,
+        "peak_mb": memory.peak / 2**20,
+        "error": error,
+        "reads": files,
+        "globs": globs,
+    }
 
 
-def publish_notebooks(stage: Path, target: Path) -> None:
-    """Replace the executed notebooks the book is built from."""
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(stage, target)
+def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dict[str, dict]:
+    """Execute the planned notebooks into ``stage`` in parallel; copy the skipped ones (and
+    their assets) from the published target. Raises on the first failure (after the running
+    notebooks finish)."""
+    ensure_kernel()
+    stage.mkdir(parents=True, exist_ok=True)
+    (stage / "_assets").mkdir(exist_ok=True)
+    results: dict[str, dict] = {}
+    total = len(plans)
+    for number, item in enumerate(plans, start=1):
+        label = f"[book] ({number}/{total}) {item.chapter.name}"
+        if not item.run:
+            shutil.copy2(target.generated / f"{item.chapter.name}.ipynb", stage)
+            assets = target.generated / "_assets" / item.chapter.name
+            if assets.exists():
+                shutil.copytree(assets, stage / "_assets" / item.chapter.name)
+            print(f"{label}: skipped ({item.reason})", flush=True)
+    to_run = [p for p in plans if p.run]
+    if not to_run:
+        return results
+    import papermill  # noqa: F401  (imported once here; forked workers inherit it)
+
+    workers = max(1, min(jobs, len(to_run)))
+    # fork: workers start instantly with papermill already imported (the runner has no
+    # threads at this point); each notebook still gets its own kernel process.
+    context = get_context("fork" if sys.platform == "linux" else "spawn")
+    failures = []
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {}
+        for item in to_run:
+            chapter = item.chapter
+            shown = ", ".join(f"{k}={v!r}" for k, v in chapter.parameters.items())
+            number = plans.index(item) + 1
+            print(f"[book] ({number}/{total}) {chapter.name}: executing {chapter.notebook.relative_to(config.ROOT)} ({shown}); reason: {item.reason} ...", flush=True)  # fmt: skip
+            future = pool.submit(
+                _execute_one, chapter.name, str(chapter.notebook), chapter.parameters, str(stage)
+            )
+            futures[future] = (number, item)
+        for future in as_completed(futures):
+            number, item = futures[future]
+            result = future.result()
+            results[item.chapter.name] = result
+            if result["error"]:
+                failures.append((item, result))
+                print(f"[book] ({number}/{total}) {item.chapter.name}: FAILED after {result['seconds']:.1f} s", flush=True)  # fmt: skip
+                for other in futures:
+                    other.cancel()
+            else:
+                print(f"[book] ({number}/{total}) {item.chapter.name}: done in {result['seconds']:.1f} s, peak memory {result['peak_mb']:.0f} MB", flush=True)  # fmt: skip
+    if failures:
+        item, result = failures[0]
+        raise RunnerError(
+            f"Notebook {item.chapter.notebook.relative_to(config.ROOT)} failed in "
+            f"{result['error']}\nExecuted copy with the full traceback: "
+            f"{stage / (item.chapter.name + '.ipynb')}"
+        )
+    return results
 
 
-def build_book(strict: bool = True) -> Path:
-    """``jupyter-book build`` into a work folder, then swap the HTML into ``_build/html``."""
-    work = config.BUILD_DIR / ".jupyter-book"
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(config.ROOT),
-               "--path-output", str(work)]  # fmt: skip
+# --- book build and publication -------------------------------------------------------------
+
+
+def build_book(stage: Path, work: Path, strict: bool = True) -> Path:
+    """Build the HTML from a copy of the book sources with ``stage`` as the executed chapters;
+    returns the built HTML folder (inside ``work``)."""
+    source = work / "src"
+    if source.exists():
+        shutil.rmtree(source)
+    source.mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(config.ROOT / name, source / name)
+    shutil.copytree(
+        config.BOOK_DIR, source / "book", ignore=shutil.ignore_patterns("_generated", ".*")
+    )
+    shutil.copytree(stage, source / "book" / "_generated", ignore=shutil.ignore_patterns(".*"))
+    out = work / "out"
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
+               "--path-output", str(out)]  # fmt: skip
     if strict:
         command += ["-W", "-n", "--keep-going"]
     print("[book] building HTML with Jupyter Book ...", flush=True)
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=config.ROOT, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=source, capture_output=True, text=True)
     if result.returncode != 0:
         log = config.BUILD_DIR / "jupyter-book.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(result.stdout + result.stderr, encoding="utf-8")
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
         raise RunnerError(f"Jupyter Book build failed (full log: {log}):\n{tail}")
-    built = work / "_build" / "html"
-    final = config.BUILD_DIR / "html"
-    incoming = config.BUILD_DIR / "html.new"
-    outgoing = config.BUILD_DIR / "html.old"
-    for path in (incoming, outgoing):
-        if path.exists():
-            shutil.rmtree(path)
-    shutil.copytree(built, incoming)
-    if final.exists():
-        final.rename(outgoing)
-    incoming.rename(final)
+    print(f"[book] HTML built in {time.perf_counter() - started:.1f} s", flush=True)
+    return out / "_build" / "html"
+
+
+def _swap(new: Path, final: Path) -> None:
+    """Replace ``final`` by ``new`` with renames (the old copy is removed last)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    outgoing = final.with_name(final.name + ".old")
     if outgoing.exists():
         shutil.rmtree(outgoing)
-    print(f"[book] HTML built in {time.perf_counter() - started:.1f} s: {final / 'index.html'}", flush=True)  # fmt: skip
-    return final
+    if final.exists():
+        final.rename(outgoing)
+    new.rename(final)
+    if outgoing.exists():
+        shutil.rmtree(outgoing)
+
+
+def publish(stage: Path, html: Path | None, target: Target) -> None:
+    staged_html = None
+    if html is not None:
+        staged_html = target.html.with_name(target.html.name + ".new")
+        if staged_html.exists():
+            shutil.rmtree(staged_html)
+        target.html.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(html, staged_html)
+    staged_nb = target.generated.with_name(target.generated.name + ".new")
+    if staged_nb.exists():
+        shutil.rmtree(staged_nb)
+    shutil.copytree(stage, staged_nb, ignore=shutil.ignore_patterns(".*"))
+    _swap(staged_nb, target.generated)
+    if staged_html is not None:
+        _swap(staged_html, target.html)
+
+
+def save_manifest(
+    target: Target,
+    plans: list[Plan],
+    results: dict[str, dict],
+    previous: dict,
+    book_hash: str | None,
+) -> None:
+    chapters = dict(previous.get("chapters", {}))
+    for item in plans:
+        name = item.chapter.name
+        if name in results:
+            res = results[name]
+            fingerprint = dict(item.fingerprint, data=data_state(res["reads"], res["globs"]))
+            chapters[name] = {
+                "fingerprint": fingerprint,
+                "reads": res["reads"],
+                "globs": res["globs"],
+                "last_run": {
+                    "reason": item.reason,
+                    "seconds": round(res["seconds"], 2),
+                    "peak_mb": round(res["peak_mb"], 1),
+                },
+            }
+        elif name in chapters:
+            chapters[name]["last_skip_reason"] = item.reason
+    manifest = {"version": MANIFEST_VERSION, "chapters": chapters, "book": book_hash}
+    target.manifest.parent.mkdir(parents=True, exist_ok=True)
+    target.manifest.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def run(
+    chapters: dict[str, Chapter],
+    *,
+    target: Target,
+    only: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    build: bool = True,
+) -> list[Plan]:
+    """Plan, execute, build and publish; returns the plans (what ran and why)."""
+    manifest = load_manifest(target.manifest)
+    plans = plan(chapters, manifest, target, force=force)
+    for item in plans:
+        if only and item.chapter.name not in only:
+            if (target.generated / f"{item.chapter.name}.ipynb").exists():
+                item.run, item.reason = False, "not selected (--only)"
+            elif item.run:
+                item.reason += "; selected chapters need it (no previous output)"
+    book_hash = book_fingerprint(plans)
+    if (
+        build
+        and not any(item.run for item in plans)
+        and manifest.get("book") == book_hash
+        and (target.html / "index.html").exists()
+    ):
+        for number, item in enumerate(plans, start=1):
+            print(f"[book] ({number}/{len(plans)}) {item.chapter.name}: skipped ({item.reason})")
+        print(f"[book] nothing changed; the book is up to date: {target.html / 'index.html'}")
+        return plans
+    work = config.BUILD_DIR / ".work" / target.name
+    if work.exists():
+        shutil.rmtree(work)
+    stage = work / "stage"
+    results = execute(plans, stage, jobs=jobs or os.cpu_count() or 1, target=target)
+    html = build_book(stage, work) if build else None
+    publish(stage, html, target)
+    save_manifest(target, plans, results, manifest, book_hash if html is not None else None)
+    shutil.rmtree(work, ignore_errors=True)
+    if html is not None:
+        print(f"[book] published: {target.html / 'index.html'}", flush=True)
+    return plans
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,34 +655,32 @@ def main(argv: list[str] | None = None) -> int:
                         help="override a parameter from params.yml (repeatable)")  # fmt: skip
     parser.add_argument("--only", action="append", default=[], metavar="CHAPTER",
                         help="execute only these chapters (others keep their last executed copy)")  # fmt: skip
+    parser.add_argument("--variant", default="", help="build into _build/variants/NAME")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="parallel notebooks (default: cores)"
+    )
+    parser.add_argument("--force", action="store_true", help="execute every notebook")
     parser.add_argument("--no-build", action="store_true", help="execute notebooks only")
     parser.add_argument(
         "--params", type=Path, default=None, help="parameter file (default params.yml)"
     )
     args = parser.parse_args(argv)
+    started = time.perf_counter()
     try:
+        target = Target.for_variant(args.variant)
         chapters = apply_overrides(load_params(args.params), args.set)
-        if args.only:
-            unknown = [c for c in args.only if c not in chapters]
-            if unknown:
-                raise RunnerError(f"Unknown chapter(s) {unknown}; chapters: {', '.join(chapters)}")
-            chapters = {name: chapters[name] for name in args.only}
-        stage = config.BUILD_DIR / ".stage"
-        if stage.exists():
-            shutil.rmtree(stage)
-        if args.only and config.GENERATED_DIR.exists():
-            shutil.copytree(config.GENERATED_DIR, stage)
-        execute(chapters, stage)
-        publish_notebooks(stage, config.GENERATED_DIR)
-        shutil.rmtree(stage)
-        if not args.no_build:
-            build_book()
+        unknown = [c for c in args.only if c not in chapters]
+        if unknown:
+            raise RunnerError(f"Unknown chapter(s) {unknown}; chapters: {', '.join(chapters)}")
+        run(
+            chapters, target=target, only=args.only, jobs=args.jobs, force=args.force,
+            build=not args.no_build,
+        )  # fmt: skip
     except RunnerError as exc:
         print(f"[book] ERROR: {exc}", file=sys.stderr)
-        print(
-            "[book] The previously built book in _build/html was left unchanged.", file=sys.stderr
-        )
+        print("[book] The previously published book was left unchanged.", file=sys.stderr)
         return 1
+    print(f"[book] total {time.perf_counter() - started:.1f} s", flush=True)
     return 0
 
 

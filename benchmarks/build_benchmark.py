@@ -1,0 +1,148 @@
+"""Benchmark the book build on this machine (a script that reports, not a timed test).
+
+    .venv/bin/python benchmarks/build_benchmark.py [--jobs N] [--out FILE]
+
+On a fresh copy of the project (the files git knows) it measures, as a table:
+
+1. a clean build with the runner (parallel notebooks, then Jupyter Book);
+2. a no-op rebuild (nothing changed);
+3. a rebuild after changing one processed data file (and which notebooks ran);
+4. the same notebooks executed by ``jupyter-book build`` itself (``execute_notebooks: force``,
+   sequential), with the ratio to the clean build;
+
+plus the peak memory of each notebook's kernel and the size of each chapter page with its
+figures and data files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+TOUCHED = Path("data/processed/rd/patents_nuts3_nl.csv")
+
+
+def copy_project(target: Path) -> Path:
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    for name in files:
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, str]:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"benchmark step failed: {' '.join(command)}\n{result.stdout}\n{result.stderr}")
+    return seconds, result.stdout
+
+
+def runner(project: Path, jobs: int) -> tuple[float, str]:
+    env = dict(os.environ, RI_ROOT=str(project))
+    return timed([sys.executable, "-m", "helpers.runner", "--jobs", str(jobs)], project, env)
+
+
+def jupyter_book_force(project: Path) -> float:
+    """Jupyter Book executes the source notebooks itself (defaults of their parameters)."""
+    params = yaml.safe_load((project / "params.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load((project / "_toc.yml").read_text(encoding="utf-8"))
+    names = {
+        f"book/_generated/{name}": spec["notebook"][:-6]
+        for name, spec in params["chapters"].items()
+    }
+    toc["chapters"] = [{"file": names.get(c["file"], c["file"])} for c in toc["chapters"]]
+    (project / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
+    cfg = yaml.safe_load((project / "_config.yml").read_text(encoding="utf-8"))
+    cfg["execute"] = {"execute_notebooks": "force", "timeout": 600}
+    cfg["exclude_patterns"] = [p for p in cfg.get("exclude_patterns", []) if "notebooks" not in p]
+    (project / "_config.yml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(project)]
+    seconds, _ = timed(command, project, dict(os.environ, RI_ROOT=str(project)))
+    return seconds
+
+
+def page_sizes(project: Path) -> dict[str, int]:
+    html = project / "_build" / "html"
+    sizes = {}
+    for page in sorted((html / "book" / "_generated").glob("*.html")):
+        name = page.stem
+        assets = project / "book" / "_generated" / "_assets" / name
+        extra = (
+            sum(p.stat().st_size for p in assets.rglob("*") if p.is_file())
+            if assets.exists()
+            else 0
+        )
+        sizes[name] = page.stat().st_size + extra
+    return sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--out", type=Path, default=None, help="also write the report here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="ri-bench-") as tmp:
+        project = copy_project(Path(tmp) / "project")
+        print(f"[bench] project copy: {project}; {args.jobs} parallel notebooks", flush=True)
+        clean, _ = runner(project, args.jobs)
+        print(f"[bench] clean build {clean:.1f} s", flush=True)
+        noop, _ = runner(project, args.jobs)
+        print(f"[bench] no-op rebuild {noop:.1f} s", flush=True)
+        data = project / TOUCHED
+        data.write_bytes(data.read_bytes() + b"\n")
+        touched, out = runner(project, args.jobs)
+        ran = sorted(set(re.findall(r"\) (\S+): executing", out)))
+        print(f"[bench] after changing {TOUCHED}: {touched:.1f} s, executed {ran}", flush=True)
+        manifest = json.loads((project / "_build" / "manifest.json").read_text())
+        sizes = page_sizes(project)
+        jb_copy = copy_project(Path(tmp) / "jb")
+        jb = jupyter_book_force(jb_copy)
+        print(f"[bench] jupyter-book execute_notebooks=force {jb:.1f} s", flush=True)
+
+    lines = [
+        f"Build benchmark ({os.cpu_count()} cores, {args.jobs} parallel notebooks, "
+        f"{time.strftime('%Y-%m-%d')})",
+        "",
+        "| step | seconds | relative |",
+        "|---|--:|--:|",
+        f"| clean build (runner) | {clean:.1f} | 1.00 |",
+        f"| no-op rebuild | {noop:.1f} | {noop / clean:.2f} |",
+        f"| rebuild after changing `{TOUCHED}` (ran: {', '.join(ran) or 'none'}) | {touched:.1f} | {touched / clean:.2f} |",
+        f"| `jupyter-book build`, execute_notebooks: force (sequential) | {jb:.1f} | {jb / clean:.2f} |",
+        "",
+        f"Speed-up of the clean build over Jupyter Book's own execution: {jb / clean:.2f}x",
+        "",
+        "| chapter | kernel peak memory (MB) | notebook time (s) | page + figures + data (KB) |",
+        "|---|--:|--:|--:|",
+    ]
+    for name, info in manifest["chapters"].items():
+        run = info.get("last_run", {})
+        lines.append(
+            f"| {name} | {run.get('peak_mb', float('nan')):.0f} | {run.get('seconds', float('nan')):.1f} "
+            f"| {sizes.get(name, 0) / 1024:.0f} |"
+        )
+    report = "\n".join(lines)
+    print(report)
+    if args.out:
+        args.out.write_text(report + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
