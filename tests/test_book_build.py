@@ -135,18 +135,27 @@ def test_invalid_parameters_fail_before_any_notebook_runs(book_copy, override, m
 
 
 @pytest.mark.parametrize(
-    ("chapter", "figures", "tables"),
-    [("rd", 3, 2), ("hoogopgeleiden", 3, 1)],
+    ("chapter", "figures", "tables", "maps"),
+    [
+        ("europa", 2, 2, 1),
+        ("rd", 3, 2, 2),
+        ("hoogopgeleiden", 3, 1, 2),
+        ("innovatieve_bedrijven", 2, 2, 1),
+        ("startups", 2, 0, 1),
+        ("scale_ups", 1, 1, 1),
+    ],
 )
-def test_rd_and_human_capital_pages(built, chapter, figures, tables):
+def test_every_chapter_page(built, chapter, figures, tables, maps):
     project, _ = built
     raw = (project / "_build" / "html" / "book" / "_generated" / f"{chapter}.html").read_text(
         encoding="utf-8"
     )
+    text = re.sub(r"<[^>]+>", " ", raw)
     images = re.findall(r"<img [^>]*>", raw)
     assert len(images) >= figures
     assert all('alt="' in img and 'alt=""' not in img for img in images)
-    assert raw.count("<iframe") >= 2  # interactive maps (province and COROP / gemeente)
+    assert raw.count("<iframe") >= maps  # interactive maps
     assert len(re.findall(r'<table[^>]*id="tab-', raw)) >= tables
     assert raw.count(".csv") >= figures + tables  # data behind every figure and table
-    assert "glue" not in re.sub(r"<[^>]+>", "", raw).lower()  # every glued number resolved
+    assert text.count("Status:") >= figures + tables  # source status next to each of them
+    assert "glue" not in text.lower()  # every glued number resolved

@@ -79,7 +79,7 @@ def test_human_capital_chapter_with_cbs_statline(run_notebook, cbs_server):
     out = run_notebook("hoogopgeleiden")
     glue = read_glue(out)
     assert glue["hc_gm_online"] == "wel"
-    assert glue["hc_gm_status"].startswith("origineel")
+    assert glue["hc_gm_status"].startswith("benadering: CBS StatLine")
     assert glue["hc_gm_map_year"] == "2016"
     assert glue["hc_gm_unjoined"] == "GM9999"  # reported, not silently dropped
     assert glue["hc_gm_top"].startswith("Utrecht (60,0)")

@@ -88,3 +88,27 @@ def line_chart(
     if title:
         ax.set_title(title, loc="left")
     return fig
+
+
+def lorenz_chart(
+    curves: dict[str, pd.DataFrame],
+    *,
+    xlabel: str,
+    ylabel: str,
+    figsize: tuple[float, float] = (6, 6),
+) -> plt.Figure:
+    """Lorenz curves (columns ``aandeel_regios``, ``aandeel_totaal``, shares 0-1) with the line
+    of equal distribution."""
+    style.apply()
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.plot([0, 100], [0, 100], color="#999999", linewidth=0.8, linestyle="--",
+            label="Gelijke spreiding")  # fmt: skip
+    for (label, curve), colour in zip(curves.items(), style.CATEGORICAL, strict=False):
+        ax.plot(curve["aandeel_regios"] * 100, curve["aandeel_totaal"] * 100, color=colour,
+                linewidth=2, label=label)  # fmt: skip
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper left", fontsize=8)
+    return fig

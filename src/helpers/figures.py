@@ -18,6 +18,26 @@ import pandas as pd
 
 ASSETS_DIR = Path("_assets")
 
+# Source status shown next to every figure and table, so a reader sees at a glance what a
+# figure is: the source the publication used, a later edition of it, an open proxy for a
+# restricted source, values as published, or another concept standing in.
+STATUSES = {
+    "origineel": "origineel (dezelfde bron als de publicatie)",
+    "latere editie": "dezelfde bron, latere editie",
+    "benadering": "benadering (open vervanging voor een niet-openbare bron)",
+    "gepubliceerd": "gepubliceerde waarden (niet herberekend)",
+    "ander begrip": "vervanging door een ander begrip",
+    "aangeleverd": "origineel, aangeleverd door de gebruiker",
+}
+
+
+def _status_line(status: str | None) -> str:
+    if status is None:
+        return ""
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+    return f"**Status: {STATUSES[status]}.** "
+
 
 @dataclass
 class BookItem:
@@ -58,11 +78,13 @@ def book_figure(
     source: str,
     alt: str,
     data: pd.DataFrame,
+    status: str | None = None,
 ) -> BookItem:
     """Save ``fig`` (PNG) and ``data`` (CSV) and return a numbered MyST figure.
 
     ``caption`` is the figure title, ``source`` is printed as "Bron: ...", ``alt`` describes
-    the figure for screen readers and ``data`` is what a reader downloads.
+    the figure for screen readers, ``data`` is what a reader downloads and ``status`` (a key
+    of :data:`STATUSES`) says what kind of source the figure shows.
     """
     if not alt.strip():
         raise ValueError(f"figure {name!r}: alt text is required")
@@ -83,7 +105,7 @@ def book_figure(
             "",
             _one_line(caption),
             "",
-            f"Bron: {_one_line(source)}. {_download_line(csv)}",
+            f"{_status_line(status)}Bron: {_one_line(source)}. {_download_line(csv)}",
             "```",
         ]
     )
@@ -104,6 +126,7 @@ def book_table(
     source: str,
     data: pd.DataFrame | None = None,
     align: str | None = None,
+    status: str | None = None,
 ) -> BookItem:
     """A numbered MyST table from an already formatted ``table`` (strings, Dutch numbers).
 
@@ -131,7 +154,7 @@ def book_table(
             *lines,
             "```",
             "",
-            f"Bron: {_one_line(source)}. {_download_line(csv, 'tabel')}",
+            f"{_status_line(status)}Bron: {_one_line(source)}. {_download_line(csv, 'tabel')}",
         ]
     )
     return BookItem(markdown=markdown, files=[csv], label=label)

@@ -181,7 +181,7 @@ def apply_overrides(chapters: dict[str, Chapter], overrides: list[str]) -> dict[
 
 def _allowed_values() -> dict[str, dict[str, Callable[[dict], list]]]:
     """Per chapter and parameter: the values the data allow (given the other parameters)."""
-    from helpers import education, europe, rd
+    from helpers import education, europe, firms, rd
 
     return {
         "europa": {
@@ -190,6 +190,11 @@ def _allowed_values() -> dict[str, dict[str, Callable[[dict], list]]]:
         },
         "rd": {"year": lambda p: rd.available_years(), "patent_year": lambda p: rd.patents_years()},
         "hoogopgeleiden": {"year": lambda p: education.tertiary_years()},
+        "startups": {
+            "year": lambda p: firms.starter_years(),
+            "births_year": lambda p: firms.demography_years("oprichtingen_totaal"),
+        },
+        "scale_ups": {"population_year": lambda p: firms.demography_years("actief_10_plus")},
     }
 
 
@@ -453,6 +458,11 @@ def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict
     }
 
 
+def asset_folders(executed: Path) -> set[str]:
+    """The ``_assets/<folder>`` folders an executed notebook refers to (figures, CSVs)."""
+    return set(re.findall(r"_assets/([^/\\\s\"'<>]+)/", executed.read_text(encoding="utf-8")))
+
+
 def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dict[str, dict]:
     """Execute the planned notebooks into ``stage`` in parallel; copy the skipped ones (and
     their assets) from the published target. Raises on the first failure (after the running
@@ -465,10 +475,12 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
     for number, item in enumerate(plans, start=1):
         label = f"[book] ({number}/{total}) {item.chapter.name}"
         if not item.run:
-            shutil.copy2(target.generated / f"{item.chapter.name}.ipynb", stage)
-            assets = target.generated / "_assets" / item.chapter.name
-            if assets.exists():
-                shutil.copytree(assets, stage / "_assets" / item.chapter.name)
+            executed = target.generated / f"{item.chapter.name}.ipynb"
+            shutil.copy2(executed, stage)
+            for folder in asset_folders(executed):
+                source = target.generated / "_assets" / folder
+                if source.exists() and not (stage / "_assets" / folder).exists():
+                    shutil.copytree(source, stage / "_assets" / folder)
             print(f"{label}: skipped ({item.reason})", flush=True)
     to_run = [p for p in plans if p.run]
     if not to_run:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from helpers.processing import kerncijfers, nl, nuts, rd, ris
+from helpers.processing import firms, kerncijfers, nl, nuts, rd, ris
 from helpers.processing.outputs import write_csv
 
 __all__ = ["STEPS", "run_all", "write_csv"]
@@ -24,6 +24,7 @@ STEPS: dict[str, ModuleType] = {
     "nl": nl,
     "rd": rd,
     "kerncijfers": kerncijfers,
+    "firms": firms,
 }
 
 

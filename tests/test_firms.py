@@ -1,0 +1,104 @@
+"""Concentration analysis and validation of user-supplied files (synthetic data, tests only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import firms
+
+USER_FILES = Path(__file__).parent / "fixtures" / "user_files"
+
+
+def test_concentration_on_a_small_example():
+    counts = pd.Series({"a": 600, "b": 250, "c": 150, "d": 120, "e": 80, "f": 0})
+    conc = firms.concentration(counts)
+    assert conc.total == 1200
+    assert conc.n_half == 1  # a alone holds 600 of 1,200
+    assert conc.top4 == ["a", "b", "c", "d"]
+    assert conc.top4_share == pytest.approx(1120 / 1200 * 100)
+    classes = conc.classes.set_index("klasse")["aantal_gemeenten"].to_dict()
+    assert classes == {"500 of meer": 1, "200 tot 500": 1, "100 tot 200": 2, "minder dan 100": 2}
+    # Lorenz: starts at 0, ends at 1; Gini of an equal distribution is 0
+    assert conc.lorenz.iloc[0].tolist() == [0, 0] and conc.lorenz.iloc[-1].tolist() == [1, 1]
+    assert firms.concentration(pd.Series([5, 5, 5, 5])).gini == pytest.approx(0)
+    assert 0 < conc.gini < 1
+
+
+def test_concentration_of_the_real_2015_establishments():
+    est = firms.establishments_2015().set_index("gemeente")["vestigingen_totaal"]
+    conc = firms.concentration(est)
+    ordered = est.sort_values(ascending=False)
+    n = int(np.argmax(ordered.cumsum().to_numpy() >= ordered.sum() / 2) + 1)
+    assert conc.n_half == n
+    assert conc.top4[:2] == ["GM0363", "GM0599"]  # Amsterdam, Rotterdam
+    assert conc.top4_share == pytest.approx(ordered.iloc[:4].sum() / ordered.sum() * 100)
+
+
+def test_valid_cis_file_is_cleaned():
+    data = firms.load_user_file(USER_FILES / "cis_synthetic.csv", "cis")
+    assert "GM0394" in set(data["gemeente"])  # padding stripped
+    assert data["aantal_innovatief"].dtype == "int64"
+
+
+def _write(tmp_path, text: str) -> Path:
+    path = tmp_path / "user.csv"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "message"),
+    [
+        (
+            "cis",
+            "gemeente,jaar\nGM0363,2014\n",
+            r"user\.csv: missing column\(s\) \['aantal_innovatief'\]",
+        ),
+        (
+            "cis",
+            "gemeente,jaar,aantal_innovatief\nGM9999,2014,5\n",
+            r"unknown gemeente code\(s\) \['GM9999'\] \(rows 2\)",
+        ),
+        ("cis", "gemeente,jaar,aantal_innovatief\nGM0363,2014,-5\n", r"negative counts in rows 2"),
+        (
+            "cis",
+            "gemeente,jaar,aantal_innovatief\nGM0363,2014,5\nGM0363,2014,6\n",
+            r"duplicate rows .*GM0363.*rows 2, 3",
+        ),
+        (
+            "cis",
+            "gemeente,jaar,aantal_innovatief\nGM0363,2014,veel\n",
+            r"'aantal_innovatief': not a whole number in rows 2",
+        ),
+        (
+            "startups",
+            "naam,oprichtingsjaar\nA,2016\n",
+            r"missing column\(s\) \['gemeente of plaats'\]",
+        ),
+        ("scaleups", "gemeente,jaar,aantal\nGM0363,2016,1\nGM0363,2016,1\n", r"duplicate rows"),
+    ],
+)
+def test_user_file_errors_name_file_and_problem(tmp_path, kind, text, message):
+    with pytest.raises(firms.UserFileError, match=message):
+        firms.load_user_file(_write(tmp_path, text), kind)
+
+
+def test_place_names_map_to_gemeenten():
+    places = pd.Series(["Amsterdam", "Den Haag", " utrecht ", "'s-Hertogenbosch", "Atlantis"])
+    codes = firms.place_to_gemeente(places).tolist()
+    assert codes[:4] == ["GM0363", "GM0518", "GM0344", "GM0796"]
+    assert pd.isna(codes[4])
+
+
+def test_starters_per_corop_use_comparable_years_only():
+    assert firms.starter_years() == [2015, 2016, 2017]
+    table = firms.starters_for_year(2016)
+    assert len(table) == 40 and table.iloc[0]["corop"] == "CR23"  # Groot-Amsterdam
+    amsterdam = table.iloc[0]
+    assert amsterdam["per_1000"] == pytest.approx(23360 / amsterdam["vestigingen_totaal"] * 1000)
+    with pytest.raises(ValueError, match="available years: 2015, 2016, 2017"):
+        firms.starters_for_year(2014)

@@ -1,0 +1,106 @@
+"""The innovative firms, startups and scale-ups chapters, run by papermill both ways: on the
+shipped open data (proxies) and on synthetic files in the schemas of the restricted sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from conftest import markdown_outputs, read_glue
+from helpers import config
+
+pytestmark = pytest.mark.slow
+USER_FILES = Path(__file__).parent / "fixtures" / "user_files"
+
+
+def _nl(value: float, decimals: int = 0) -> str:
+    return f"{value:,.{decimals}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _half_and_top4(values: list[float]) -> tuple[int, float]:
+    ordered = sorted(values, reverse=True)
+    total, running = sum(ordered), 0.0
+    for n, value in enumerate(ordered, start=1):
+        running += value
+        if running >= total / 2:
+            return n, sum(ordered[:4]) / total * 100
+    raise AssertionError
+
+
+def test_firms_chapter_on_open_data(run_notebook):
+    out = run_notebook("innovatieve_bedrijven")
+    glue = read_glue(out)
+    est = pd.read_csv(config.PROCESSED_DIR / "nl" / "kerncijfers_gemeente_2015.csv")
+    n_half, top4 = _half_and_top4(est["vestigingen_totaal"].tolist())
+    assert glue["firms_status"].startswith("benadering")
+    assert glue["firms_n_half"] == _nl(n_half)
+    assert glue["firms_top4_share"] == _nl(top4, 1) + "%"
+    assert glue["firms_top4"] == "Amsterdam, Rotterdam, 's-Gravenhage en Utrecht"
+    assert glue["firms_pub_half"] == "30"  # the publication's value, shown as published
+    assert "Status: benadering" in markdown_outputs(out)
+
+
+def test_firms_chapter_on_a_cis_file(run_notebook):
+    path = USER_FILES / "cis_synthetic.csv"
+    out = run_notebook("innovatieve_bedrijven", cis_file=str(path), year=2014)
+    glue = read_glue(out)
+    data = pd.read_csv(path)
+    rows = data[data["jaar"] == 2014]
+    n_half, top4 = _half_and_top4(rows["aantal_innovatief"].tolist())
+    assert glue["firms_status"].startswith("origineel")
+    assert glue["firms_total"] == _nl(rows["aantal_innovatief"].sum())
+    assert glue["firms_n_half"] == _nl(n_half)
+    assert glue["firms_top4_share"] == _nl(top4, 1) + "%"
+    assert glue["firms_top4"] == "Amsterdam, Rotterdam, Haarlemmermeer en Utrecht"
+    # The publication's size classes, counted here independently
+    values = rows["aantal_innovatief"]
+    expected = [
+        f"{(values >= 500).sum()} gemeenten met 500 of meer",
+        f"{((values >= 200) & (values < 500)).sum()} gemeenten met 200 tot 500",
+        f"{((values >= 100) & (values < 200)).sum()} gemeenten met 100 tot 200",
+        f"{(values < 100).sum()} gemeenten met minder dan 100",
+    ]
+    assert all(part in glue["firms_classes"] for part in expected), glue["firms_classes"]
+    assert "Status: origineel, aangeleverd" in markdown_outputs(out)
+
+
+def test_firms_chapter_stops_on_a_file_without_its_count_column(run_notebook, tmp_path):
+    path = tmp_path / "cis_broken.csv"
+    path.write_text("gemeente,jaar\nGM0363,2014\n")
+    with pytest.raises(
+        PapermillExecutionError, match=r"missing column\(s\) \['aantal_innovatief'\]"
+    ):
+        run_notebook("innovatieve_bedrijven", cis_file=str(path))
+
+
+def test_startups_chapter_both_ways(run_notebook):
+    glue = read_glue(run_notebook("startups"))
+    starters = pd.read_csv(config.PROCESSED_DIR / "firms" / "starters_corop.csv")
+    assert glue["st_total"] == _nl(starters[starters["year"] == 2016]["totaal"].sum())
+    assert glue["st_top3"].startswith("Groot-Amsterdam")
+    assert glue["st_status"].startswith("benadering")
+
+    glue = read_glue(
+        run_notebook("startups", startup_file=str(USER_FILES / "startups_synthetic.csv"))
+    )
+    assert glue["st_status"].startswith("origineel")
+    assert glue["st_n"] == "7" and glue["st_unplaced"] == "1"  # 'Atlantis' is no gemeente
+    assert glue["st_top"].startswith("Amsterdam (2)")
+    assert glue["st_share_big"] == "83%"  # 5 of 6 placed startups in gemeenten of 100,000+
+
+
+def test_scaleups_chapter_both_ways(run_notebook):
+    glue = read_glue(run_notebook("scale_ups"))
+    assert glue["su_total_2016"] == "3.070" and glue["su_total_2017"] == "3.237"
+    assert glue["su_status"].startswith("gepubliceerde totalen")
+    demography = pd.read_csv(config.PROCESSED_DIR / "firms" / "eurostat_bd_nuts3_nl.csv")
+    assert glue["su_pop_total"] == _nl(demography.query("year == 2016")["actief_10_plus"].sum())
+
+    out = run_notebook("scale_ups", scaleup_file=str(USER_FILES / "scaleups_synthetic.csv"))
+    glue = read_glue(out)
+    assert glue["su_status"].startswith("origineel")
+    assert "telt Nederland 930 scale-ups; de meeste in Amsterdam (400)" in glue["su_user_text"]
+    assert (out.parent / "_assets" / "scale-ups" / "scaleups-kaart.png").stat().st_size > 10_000
