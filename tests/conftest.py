@@ -102,6 +102,14 @@ def book_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def built(book_copy: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    """The whole book built by the runner on the copy (once per test session)."""
+    result = run_runner(book_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return book_copy, result
+
+
 def run_runner(project: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the build runner on another checkout (RI_ROOT) with this interpreter."""
     env = dict(os.environ, RI_ROOT=str(project))

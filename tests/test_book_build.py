@@ -25,13 +25,6 @@ def _table_text(html, table_id):
     return " ".join(re.sub(r"<[^>]+>", " ", body).split())
 
 
-@pytest.fixture(scope="module")
-def built(book_copy):
-    result = run_runner(book_copy)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return book_copy, result
-
-
 def test_book_builds_without_warnings_with_map_and_both_tables(built):
     project, result = built
     html_dir = project / "_build" / "html"

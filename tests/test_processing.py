@@ -127,3 +127,12 @@ def test_committed_geometry_is_simplified_and_quantised():
     props = {tuple(sorted(f["properties"])) for f in doc["features"]}
     assert props == {("code", "country", "level", "name")}
     assert path.stat().st_size < 700_000
+
+
+def test_committed_geometries_are_polygons_only():
+    """Web maps draw one region per feature; a GeometryCollection breaks Leaflet's tooltips."""
+    import geopandas as gpd
+
+    for path in sorted((config.PROCESSED_DIR / "geo").glob("*.geojson")):
+        kinds = set(gpd.read_file(path).geom_type)
+        assert kinds <= {"Polygon", "MultiPolygon"}, f"{path.name}: {kinds}"

@@ -8,6 +8,7 @@ formatted values) and a legend.
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass, field
 
@@ -22,6 +23,24 @@ from matplotlib.patches import Patch
 from helpers import style
 
 EQUAL_AREA_EUROPE = 3035
+
+# Where interactive maps load Leaflet from: the book's own copy (default; relative to a
+# chapter page in book/_generated/, copied by helpers.sphinx_leaflet) or, with
+# RI_LEAFLET=cdn, folium's CDN links.
+LEAFLET_ENV = "RI_LEAFLET"
+LOCAL_LEAFLET = "../../_static/leaflet"
+
+
+def use_book_leaflet(fmap: folium.Map) -> folium.Map:
+    """Load only Leaflet (JS and CSS), from the book's ``_static`` unless RI_LEAFLET=cdn.
+    The maps here use no jQuery, Bootstrap or marker icons, so those links are dropped."""
+    if os.environ.get(LEAFLET_ENV, "local").strip().lower() == "cdn":
+        fmap.default_js = [("leaflet", dict(folium.Map.default_js)["leaflet"])]
+        fmap.default_css = [("leaflet_css", dict(folium.Map.default_css)["leaflet_css"])]
+    else:
+        fmap.default_js = [("leaflet", f"{LOCAL_LEAFLET}/leaflet.js")]
+        fmap.default_css = [("leaflet_css", f"{LOCAL_LEAFLET}/leaflet.css")]
+    return fmap
 
 
 @dataclass
@@ -167,7 +186,9 @@ def _interactive(
     for col in fields:
         layer[col] = layer[col].astype("string").fillna("–")
     minx, miny, maxx, maxy = layer.total_bounds
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
+    fmap = use_book_leaflet(
+        folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
+    )
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     folium.GeoJson(
         layer.to_json(drop_id=True),

@@ -47,8 +47,22 @@ def simplify(
     assert not out.is_empty.any(), "simplification emptied a region"
     bad = ~out.is_valid
     if bad.any():
-        out.loc[bad, "geometry"] = shapely.make_valid(out.loc[bad, "geometry"].values)
+        out.loc[bad, "geometry"] = [
+            _polygonal(g) for g in shapely.make_valid(out.loc[bad, "geometry"].values)
+        ]
+    kinds = set(out.geom_type)
+    assert kinds <= {"Polygon", "MultiPolygon"}, f"non-polygon geometries after simplify: {kinds}"
     return out
+
+
+def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+    """The polygon parts of a repaired geometry (``make_valid`` can return a collection with
+    stray lines or points, which web maps cannot draw as one region)."""
+    if geometry.geom_type in {"Polygon", "MultiPolygon"}:
+        return geometry
+    parts = [p for p in shapely.get_parts(geometry) if p.geom_type in {"Polygon", "MultiPolygon"}]
+    polygons = [q for p in parts for q in shapely.get_parts(p)]
+    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
 
 
 def process(levels: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:

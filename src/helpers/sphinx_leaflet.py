@@ -1,0 +1,72 @@
+"""Sphinx extension for the book's HTML: serve Leaflet from the book itself, so maps draw
+without the internet, add the book's CSS (``static/ri-book.css``: tables that scroll on small
+screens, print rules) and drop a duplicated inline script of the theme.
+
+folium pages load Leaflet from a CDN by default; offline (or in an archived copy of the book)
+the maps stay blank. :func:`helpers.maps.choropleth` points its maps at
+``_static/leaflet/`` (see :data:`helpers.maps.LEAFLET_ENV` for the CDN switch) and this
+extension copies Leaflet 1.9.3 (the version folium 0.20 uses) into the built HTML from the
+``XStatic-Leaflet`` package, installed from PyPI with the project, never copied by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+LEAFLET_ENV = "RI_LEAFLET"
+
+
+def leaflet_dir() -> Path:
+    import xstatic.pkg.leaflet as leaflet
+
+    return Path(leaflet.BASE_DIR)
+
+
+def _copy(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    if os.environ.get(LEAFLET_ENV, "local").strip().lower() == "cdn":
+        return
+    target = Path(app.outdir) / "_static" / "leaflet"
+    source = leaflet_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        shutil.copy2(source / name, target / name)
+    shutil.copytree(source / "images", target / "images", dirs_exist_ok=True)
+
+
+def _dedupe_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+) -> None:
+    """Drop repeated inline scripts: Jupyter Book registers sphinx-thebe's configuration
+    script twice, and the second ``const THEBE_JS_URL`` is a JavaScript error on every page."""
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for script in context.get("script_files", []):
+        name = getattr(script, "filename", script) or ""  # the copies differ: None and ''
+        key = (str(name), repr(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    if "script_files" in context:
+        context["script_files"][:] = unique
+
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _add_static(app: Sphinx) -> None:
+    app.config.html_static_path.append(str(STATIC_DIR))
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", _add_static)
+    app.add_css_file("ri-book.css")
+    app.connect("build-finished", _copy)
+    # early: emit_firstresult stops at the first handler that returns a template name
+    app.connect("html-page-context", _dedupe_scripts, priority=1)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
