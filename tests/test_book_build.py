@@ -3,12 +3,26 @@
 import json
 import re
 
+import pandas as pd
 import pytest
 
 from conftest import run_runner
+from helpers.registry import load_registry
 from helpers.runner import load_params
 
 pytestmark = pytest.mark.slow
+
+
+def _nl(value: float, decimals: int = 0) -> str:
+    return f"{value:,.{decimals}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _plain(path) -> str:
+    """Visible text of a page: tags stripped, entities decoded, whitespace collapsed."""
+    import html
+
+    text = re.sub(r"<[^>]+>", " ", _html_text(path))
+    return " ".join(html.unescape(text).split())
 
 
 def _html_text(path):
@@ -104,9 +118,30 @@ def test_variant_builds_beside_the_default_book(built):
     before = _snapshot(project)
     result = run_runner(project, "--variant", "rd2016", "--set", "rd.year=2016")
     assert result.returncode == 0, result.stderr
-    page = project / "_build" / "variants" / "rd2016" / "html" / "book" / "_generated" / "rd.html"
+    variant = project / "_build" / "variants" / "rd2016" / "html"
+    page = variant / "book" / "_generated" / "rd.html"
     assert "3.012" in page.read_text(encoding="utf-8")  # Noord-Brabant 2016
     assert _snapshot(project) == before
+    # The key findings on the first page follow the chapter's year.
+    rd = pd.read_csv(project / "data" / "processed" / "rd" / "cbs_rd_provincie.csv")
+    totals = rd.groupby("year")["rd_mln_euro"].sum()
+    default_intro = _plain(project / "_build" / "html" / "book" / "intro.html")
+    variant_intro = _plain(variant / "book" / "intro.html")
+    assert f"In 2015 ging {_nl(totals[2015])} miljoen euro" in default_intro
+    assert f"In 2016 ging {_nl(totals[2016])} miljoen euro" in variant_intro
+    assert "In 2016 ging" not in default_intro
+
+
+def test_provenance_page_lists_every_source(built):
+    project, _ = built
+    text = _plain(project / "_build" / "html" / "book" / "_generated" / "bronnen.html")
+    for source in load_registry().values():
+        assert source.id in text and source.sha256 in text
+    # RIS 2023 is a later edition, used by the Europe chapter; patents are a proxy for R&D
+    ris = text[text.index("( ris_2023 )") :][:400]
+    assert "latere editie" in ris and "Nederlandse regio" in ris
+    patents = text[text.index("( eurostat_patents_nl )") :][:300]
+    assert "benadering" in patents and "R&D-uitgaven" in patents
 
 
 @pytest.mark.parametrize(

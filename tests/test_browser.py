@@ -24,7 +24,12 @@ CHROMIUM = (
     os.environ.get("RI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 )
 CHAPTERS = list(load_params())
-PAGES = ["book/intro.html", *[f"book/_generated/{c}.html" for c in CHAPTERS]]
+PAGES = [
+    "book/intro.html",
+    *[f"book/_generated/{c}.html" for c in CHAPTERS],
+    "book/conclusies.html",
+    "book/_generated/bronnen.html",
+]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

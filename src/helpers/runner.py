@@ -59,6 +59,7 @@ class Chapter:
     name: str
     notebook: Path
     parameters: dict
+    title: str = ""
 
 
 @dataclass
@@ -99,7 +100,12 @@ class Plan:
 def load_params(path: Path | None = None) -> dict[str, Chapter]:
     doc = yaml.safe_load(Path(path or config.PARAMS_FILE).read_text(encoding="utf-8"))
     return {
-        name: Chapter(name, config.ROOT / spec["notebook"], dict(spec.get("parameters") or {}))
+        name: Chapter(
+            name,
+            config.ROOT / spec["notebook"],
+            dict(spec.get("parameters") or {}),
+            spec.get("title", name),
+        )
         for name, spec in doc["chapters"].items()
     }
 
@@ -284,7 +290,7 @@ def static_fingerprint(chapter: Chapter, env: str, helpers: str) -> dict:
 def book_fingerprint(plans: list[Plan]) -> str:
     """The book sources (config, TOC, pages, bibliography) and every chapter's inputs."""
     digest = hashlib.sha256()
-    for name in ("_config.yml", "_toc.yml"):
+    for name in ("_config.yml", "_toc.yml", "data/sources.yml"):  # sources: provenance page
         digest.update(name.encode() + b"\0" + (config.ROOT / name).read_bytes())
     for path in sorted(config.BOOK_DIR.rglob("*")):
         rel = path.relative_to(config.BOOK_DIR)
@@ -618,6 +624,22 @@ def save_manifest(
     target.manifest.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
 
 
+def write_provenance(
+    plans: list[Plan], results: dict[str, dict], manifest: dict, stage: Path
+) -> None:
+    """The provenance page, from the registry and what each chapter read (this run or the
+    last run of a skipped chapter)."""
+    from helpers import provenance
+
+    reads = {}
+    for item in plans:
+        name = item.chapter.name
+        source = results.get(name) or manifest["chapters"].get(name, {})
+        reads[name] = list(source.get("reads", []))
+    titles = {item.chapter.name: item.chapter.title for item in plans}
+    provenance.write_page(stage / "bronnen.md", reads, titles)
+
+
 def run(
     chapters: dict[str, Chapter],
     *,
@@ -652,6 +674,7 @@ def run(
         shutil.rmtree(work)
     stage = work / "stage"
     results = execute(plans, stage, jobs=jobs or os.cpu_count() or 1, target=target)
+    write_provenance(plans, results, manifest, stage)
     html = build_book(stage, work) if build else None
     publish(stage, html, target)
     save_manifest(target, plans, results, manifest, book_hash if html is not None else None)
