@@ -8,7 +8,7 @@ On a fresh copy of the project (the files git knows) it measures, as a table:
 2. a no-op rebuild (nothing changed);
 3. a rebuild after changing one processed data file (and which notebooks ran);
 4. the same notebooks executed by ``jupyter-book build`` itself (``execute_notebooks: force``,
-   sequential), with the ratio to the clean build;
+   sequential), with the ratio to the clean build (both: median of ``--repeat`` runs);
 
 plus the peak memory of each notebook's kernel and the size of each chapter page with its
 figures and data files.
@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,12 +98,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=None, help="also write the report here")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="clean builds of each kind to take the median of"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ri-bench-") as tmp:
-        project = copy_project(Path(tmp) / "project")
-        print(f"[bench] project copy: {project}; {args.jobs} parallel notebooks", flush=True)
-        clean, _ = runner(project, args.jobs)
-        print(f"[bench] clean build {clean:.1f} s", flush=True)
+        cleans, jbs = [], []
+        for attempt in range(args.repeat):  # alternate, so both see the same machine state
+            project = copy_project(Path(tmp) / f"project{attempt}")
+            seconds, _ = runner(project, args.jobs)
+            cleans.append(seconds)
+            print(f"[bench] clean build {seconds:.1f} s", flush=True)
+            seconds = jupyter_book_force(copy_project(Path(tmp) / f"jb{attempt}"))
+            jbs.append(seconds)
+            print(f"[bench] jupyter-book execute_notebooks=force {seconds:.1f} s", flush=True)
+        clean, jb = statistics.median(cleans), statistics.median(jbs)
         noop, _ = runner(project, args.jobs)
         print(f"[bench] no-op rebuild {noop:.1f} s", flush=True)
         data = project / TOUCHED
@@ -112,20 +122,17 @@ def main() -> None:
         print(f"[bench] after changing {TOUCHED}: {touched:.1f} s, executed {ran}", flush=True)
         manifest = json.loads((project / "_build" / "manifest.json").read_text())
         sizes = page_sizes(project)
-        jb_copy = copy_project(Path(tmp) / "jb")
-        jb = jupyter_book_force(jb_copy)
-        print(f"[bench] jupyter-book execute_notebooks=force {jb:.1f} s", flush=True)
 
     lines = [
         f"Build benchmark ({os.cpu_count()} cores, {args.jobs} parallel notebooks, "
-        f"{time.strftime('%Y-%m-%d')})",
+        f"{time.strftime('%Y-%m-%d')}; clean builds: median of {args.repeat})",
         "",
         "| step | seconds | relative |",
         "|---|--:|--:|",
-        f"| clean build (runner) | {clean:.1f} | 1.00 |",
+        f"| clean build (runner; runs: {', '.join(f'{c:.1f}' for c in cleans)}) | {clean:.1f} | 1.00 |",
         f"| no-op rebuild | {noop:.1f} | {noop / clean:.2f} |",
         f"| rebuild after changing `{TOUCHED}` (ran: {', '.join(ran) or 'none'}) | {touched:.1f} | {touched / clean:.2f} |",
-        f"| `jupyter-book build`, execute_notebooks: force (sequential) | {jb:.1f} | {jb / clean:.2f} |",
+        f"| `jupyter-book build`, execute_notebooks: force, sequential (runs: {', '.join(f'{j:.1f}' for j in jbs)}) | {jb:.1f} | {jb / clean:.2f} |",
         "",
         f"Speed-up of the clean build over Jupyter Book's own execution: {jb / clean:.2f}x",
         "",

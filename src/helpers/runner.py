@@ -34,6 +34,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -433,13 +434,32 @@ class _PeakMemory:
 
 def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict:
     """Worker: run one notebook (its own kernel) and report time, peak memory and reads."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
 
     trace = Path(stage) / f".reads-{name}.tsv"
     trace.unlink(missing_ok=True)
     os.environ[config.TRACE_ENV] = str(trace)
     output = Path(stage) / f"{name}.ipynb"
+    # The kernel's own log (e.g. its transport warning, or a note when it is interrupted
+    # during shutdown) goes to a file, not into the build output.
+    logs = config.BUILD_DIR / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    with open(logs / f"{name}.kernel.log", "w", encoding="utf-8") as kernel_log:
+        saved_stderr = os.dup(2)
+        os.dup2(kernel_log.fileno(), 2)
+        try:
+            return _run_with_memory(name, notebook, parameters, stage, output, trace)
+        finally:
+            os.dup2(saved_stderr, 2)
+            os.close(saved_stderr)
+
+
+def _run_with_memory(
+    name: str, notebook: str, parameters: dict, stage: str, output: Path, trace: Path
+) -> dict:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
     started = time.perf_counter()
     error = None
     with _PeakMemory() as memory:
@@ -447,6 +467,9 @@ def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict
             papermill.execute_notebook(
                 notebook, str(output), parameters=parameters, cwd=stage,
                 kernel_name=KERNEL_NAME, progress_bar=False,
+                # no save after every cell: each rewrites and validates the whole notebook,
+                # maps included; the executed notebook is written once, at the end
+                request_save_on_cell_execute=False,
             )  # fmt: skip
         except PapermillExecutionError:
             error = failing_cell(output, traceback_lines=15)
@@ -509,6 +532,7 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
                 _execute_one, chapter.name, str(chapter.notebook), chapter.parameters, str(stage)
             )
             futures[future] = (number, item)
+        preload_book_modules()  # all workers exist now (fork is done): safe to start a thread
         for future in as_completed(futures):
             number, item = futures[future]
             result = future.result()
@@ -533,6 +557,53 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
 # --- book build and publication -------------------------------------------------------------
 
 
+BOOK_MODULES = ("jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application", "myst_nb",
+                "sphinx_book_theme", "sphinxcontrib.bibtex")  # fmt: skip
+
+
+def preload_book_modules() -> threading.Thread:
+    """Import Jupyter Book and Sphinx in a background thread while the notebooks run, so the
+    book build that follows does not wait for them (the build runs in this process)."""
+    import importlib
+
+    def load() -> None:
+        for name in BOOK_MODULES:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass
+
+    thread = threading.Thread(target=load, name="preload-jupyter-book", daemon=True)
+    thread.start()
+    return thread
+
+
+def _jupyter_book(args: list[str], cwd: Path) -> tuple[int, str]:
+    """Run ``jupyter-book <args>`` in this process; returns (exit code, its output)."""
+    import contextlib
+    import io
+    import traceback
+
+    from jupyter_book.cli.main import main as jupyter_book_cli
+
+    buffer = io.StringIO()
+    code = 0
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            try:
+                jupyter_book_cli.main(args, prog_name="jupyter-book", standalone_mode=False)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            except Exception:  # a crash inside the build: report it like a failed build
+                code = 1
+                buffer.write(traceback.format_exc())
+    finally:
+        os.chdir(previous)
+    return code, buffer.getvalue()
+
+
 def build_book(stage: Path, work: Path, strict: bool = True) -> Path:
     """Build the HTML from a copy of the book sources with ``stage`` as the executed chapters;
     returns the built HTML folder (inside ``work``)."""
@@ -547,18 +618,17 @@ def build_book(stage: Path, work: Path, strict: bool = True) -> Path:
     )
     shutil.copytree(stage, source / "book" / "_generated", ignore=shutil.ignore_patterns(".*"))
     out = work / "out"
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
-               "--path-output", str(out)]  # fmt: skip
+    args = ["build", str(source), "--path-output", str(out)]
     if strict:
-        command += ["-W", "-n", "--keep-going"]
+        args += ["-W", "-n", "--keep-going"]
     print("[book] building HTML with Jupyter Book ...", flush=True)
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=source, capture_output=True, text=True)
-    if result.returncode != 0:
+    code, log_text = _jupyter_book(args, cwd=source)
+    if code != 0:
         log = config.BUILD_DIR / "jupyter-book.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(result.stdout + result.stderr, encoding="utf-8")
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
+        log.write_text(log_text, encoding="utf-8")
+        tail = "\n".join(log_text.strip().splitlines()[-25:])
         raise RunnerError(f"Jupyter Book build failed (full log: {log}):\n{tail}")
     print(f"[book] HTML built in {time.perf_counter() - started:.1f} s", flush=True)
     return out / "_build" / "html"
@@ -584,11 +654,13 @@ def publish(stage: Path, html: Path | None, target: Target) -> None:
         if staged_html.exists():
             shutil.rmtree(staged_html)
         target.html.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(html, staged_html)
+        shutil.move(html, staged_html)  # a rename within _build/
     staged_nb = target.generated.with_name(target.generated.name + ".new")
     if staged_nb.exists():
         shutil.rmtree(staged_nb)
-    shutil.copytree(stage, staged_nb, ignore=shutil.ignore_patterns(".*"))
+    for hidden in stage.glob(".*"):
+        shutil.rmtree(hidden) if hidden.is_dir() else hidden.unlink()
+    shutil.move(stage, staged_nb)
     _swap(staged_nb, target.generated)
     if staged_html is not None:
         _swap(staged_html, target.html)
