@@ -171,6 +171,7 @@ def test_invalid_parameters_fail_before_any_notebook_runs(book_copy, override, m
         ("innovatieve_bedrijven", 2, 2, 1),
         ("startups", 2, 0, 1),
         ("scale_ups", 1, 1, 1),
+        ("topsectoren", 8, 1, 8),
     ],
 )
 def test_every_chapter_page(built, chapter, figures, tables, maps):

@@ -91,7 +91,8 @@ def test_page_loads_offline_and_every_map_draws(browser, site, path):
         features = frame.content().count('"type": "Feature"')
         frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=10_000)
         drawn = frame.locator("path.leaflet-interactive").count()
-        assert features > 0 and drawn == features, f"{path}: {drawn} regions drawn of {features}"
+        # every region is drawn (network maps add lines and circles on top of their regions)
+        assert features > 0 and drawn >= features, f"{path}: {drawn} shapes for {features} regions"
         assert frame.locator(".ri-legend").count() == 1  # legend on the map
     for image in page.locator("article img").all():
         assert image.evaluate("img => img.complete && img.naturalWidth > 0"), image.get_attribute(

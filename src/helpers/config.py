@@ -72,3 +72,14 @@ def data_glob(folder: str, pattern: str) -> list[Path]:
     """Files under ``data/<folder>`` matching ``pattern``; the runner tracks the *names*."""
     _record("glob", f"{folder}/{pattern}")
     return sorted((DATA_DIR / folder).glob(pattern))
+
+
+def user_file(path: str | Path, what: str) -> Path:
+    """A file an analyst supplies (a chapter parameter): absolute, relative to the working
+    folder, or relative to the repository root; an error names ``what`` when it is missing."""
+    candidate = Path(path)
+    if not candidate.is_absolute() and not candidate.exists():
+        candidate = ROOT / candidate
+    if not candidate.is_file():
+        raise FileNotFoundError(f"{what} not found: {candidate}")
+    return candidate

@@ -127,11 +127,7 @@ def load_user_file(path: str | Path, kind: str) -> pd.DataFrame:
     """Read and validate a user-supplied file of ``kind`` (``cis``, ``startups``,
     ``scaleups``). Errors name the file and the column, row or code."""
     schema = USER_SCHEMAS[kind]
-    path = Path(path)
-    if not path.is_absolute() and not path.exists():
-        path = config.ROOT / path
-    if not path.is_file():
-        raise FileNotFoundError(f"{kind} file not found: {path}")
+    path = config.user_file(path, f"{kind} file")
     data = pd.read_csv(path, dtype=str, keep_default_na=False)
     required = [c for c, t in schema.items() if not t.endswith("?")]
     missing = [c for c in required if c not in data.columns]

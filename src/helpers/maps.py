@@ -225,3 +225,121 @@ def _legend(title: str, items: dict[str, str]) -> branca.element.MacroElement:
         "{% macro html(this, kwargs) %}" + html + "{% endmacro %}"
     )
     return macro
+
+
+@dataclass
+class NetworkMapResult:
+    """Result of :func:`network_map`."""
+
+    static: plt.Figure
+    interactive: folium.Map
+    nodes: pd.DataFrame  # code, name, x/y (lon/lat), size measure
+    edges: pd.DataFrame  # a, b, weight: the links drawn (after the threshold)
+
+
+def network_map(
+    nodes: pd.DataFrame,
+    edges: pd.DataFrame,
+    regions: gpd.GeoDataFrame,
+    background: gpd.GeoDataFrame,
+    *,
+    node: str = "gemeente",
+    size: str = "strength",
+    weight: str = "projecten",
+    min_weight: int = 1,
+    labels: int = 6,
+    title: str = "",
+    source: str = "",
+    tooltip_unit: str = "projecten",
+) -> NetworkMapResult:
+    """Links between places drawn on a map: static (print) and interactive (folium).
+
+    ``nodes`` has a ``node`` code column (matching ``regions.code``), ``naam`` and ``size``;
+    ``edges`` has ``a``, ``b`` and ``weight``. Links below ``min_weight`` are left out; line
+    width and opacity grow with the weight, so the strong ties stand out; the ``labels``
+    largest nodes are named. ``background`` (e.g. provinces) is drawn underneath.
+    """
+    points = regions.set_index("code").geometry.representative_point()
+    drawn = edges[edges[weight] >= min_weight].copy()
+    keep = set(drawn["a"]) | set(drawn["b"])
+    shown = nodes[nodes[node].isin(keep | set(nodes.nlargest(labels, size)[node]))].copy()
+    shown["lon"] = shown[node].map(points.x)
+    shown["lat"] = shown[node].map(points.y)
+    max_w = float(drawn[weight].max()) if len(drawn) else 1.0
+    max_s = float(shown[size].max()) if len(shown) and shown[size].max() > 0 else 1.0
+
+    # static: RD New (EPSG:28992), the Dutch national grid
+    fig, ax = plt.subplots(figsize=(7, 8))
+    background.to_crs(28992).plot(ax=ax, color="#f2f2f2", edgecolor="#bbbbbb", linewidth=0.5)
+    projected = gpd.GeoSeries(points, crs=regions.crs).to_crs(28992)
+    colour = style.PALETTE["blue"]
+    for row in drawn.sort_values(weight).itertuples(index=False):
+        a, b, w = row.a, row.b, getattr(row, weight)
+        share = w / max_w
+        ax.plot(
+            [projected[a].x, projected[b].x], [projected[a].y, projected[b].y],
+            color=colour, linewidth=0.4 + 3.6 * share, alpha=0.15 + 0.6 * share,
+            solid_capstyle="round", zorder=2,
+        )  # fmt: skip
+    xy = projected.reindex(shown[node])
+    ax.scatter(xy.x, xy.y, s=10 + 290 * shown[size].to_numpy() / max_s,
+               color=style.PALETTE["orange"], edgecolor="white", linewidth=0.6, zorder=3)  # fmt: skip
+    for row in shown.nlargest(labels, size).itertuples(index=False):
+        point = projected[getattr(row, node)]
+        ax.annotate(str(row.naam), (point.x, point.y), xytext=(5, 4), textcoords="offset points",
+                    fontsize=8, zorder=4)  # fmt: skip
+    ax.set_axis_off()
+    handles = [
+        plt.Line2D(
+            [],
+            [],
+            color=colour,
+            linewidth=0.4 + 3.6 * f,
+            alpha=0.15 + 0.6 * f,
+            label=f"{max(min_weight, round(max_w * f))} {tooltip_unit}",
+        )  # fmt: skip
+        for f in (0.25, 0.5, 1.0)
+    ]
+    ax.legend(handles=handles, title="Samenwerking", loc="upper left", fontsize=8)
+    if title:
+        ax.set_title(title, loc="left")
+    if source:
+        fig.text(0.01, 0.01, f"Bron: {source}", fontsize=7, color="#444444")
+
+    # interactive
+    bounds = background.to_crs(4326).total_bounds
+    fmap = use_book_leaflet(folium.Map(tiles=None, control_scale=True, zoom_snap=0.25))
+    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    folium.GeoJson(
+        background.to_crs(4326)[["name", "geometry"]].to_json(drop_id=True),
+        style_function=lambda feature: {
+            "fillColor": "#f2f2f2", "color": "#bbbbbb", "weight": 0.8, "fillOpacity": 1,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["name"], aliases=["Provincie"]),
+    ).add_to(fmap)  # fmt: skip
+    names = nodes.set_index(node)["naam"]
+    for row in drawn.sort_values(weight).itertuples(index=False):
+        a, b, w = row.a, row.b, getattr(row, weight)
+        share = w / max_w
+        folium.PolyLine(
+            [(points[a].y, points[a].x), (points[b].y, points[b].x)],
+            color=colour, weight=1 + 5 * share, opacity=0.25 + 0.6 * share,
+            tooltip=f"{names.get(a, a)} – {names.get(b, b)}: {w} {tooltip_unit}",
+        ).add_to(fmap)  # fmt: skip
+    for row in shown.itertuples(index=False):
+        folium.CircleMarker(
+            (row.lat, row.lon), radius=3 + 12 * (getattr(row, size) / max_s) ** 0.5,
+            color="white", weight=1, fill=True, fill_color=style.PALETTE["orange"],
+            fill_opacity=0.9,
+            tooltip=f"{row.naam}: {getattr(row, size)} {tooltip_unit} in samenwerking",
+        ).add_to(fmap)  # fmt: skip
+    fmap.get_root().add_child(
+        _legend(
+            "Samenwerking",
+            {
+                f"lijndikte: aantal {tooltip_unit}": colour,
+                "cirkel: plaats (grootte: samenwerking)": style.PALETTE["orange"],
+            },
+        )  # fmt: skip
+    )
+    return NetworkMapResult(static=fig, interactive=fmap, nodes=shown, edges=drawn)

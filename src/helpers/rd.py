@@ -134,11 +134,7 @@ def business_rd_eurostat() -> pd.DataFrame:
 def load_corop_rd(path: str | Path, year: int) -> pd.DataFrame:
     """A user-supplied file of private R&D per COROP (schema :data:`COROP_RD_SCHEMA`,
     documented in ``data/README-user-files.md``) for ``year``; errors name the file."""
-    path = Path(path)
-    if not path.is_absolute() and not path.exists():
-        path = config.ROOT / path  # relative paths are relative to the repository root
-    if not path.exists():
-        raise FileNotFoundError(f"COROP R&D file not found: {path}")
+    path = config.user_file(path, "COROP R&D file")
     raw = pd.read_csv(path, dtype={"corop": str})
     missing = {"corop", "jaar", "rd_bedrijven_mln_euro"} - set(raw.columns)
     if missing:

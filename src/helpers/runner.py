@@ -202,6 +202,10 @@ def _allowed_values() -> dict[str, dict[str, Callable[[dict], list]]]:
             "births_year": lambda p: firms.demography_years("oprichtingen_totaal"),
         },
         "scale_ups": {"population_year": lambda p: firms.demography_years("actief_10_plus")},
+        "topsectoren": {
+            "start_year": lambda p: list(range(2014, 2021)),  # Horizon 2020 project starts
+            "end_year": lambda p: [y for y in range(2014, 2021) if y >= p["start_year"]],
+        },
     }
 
 

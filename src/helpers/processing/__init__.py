@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from helpers.processing import firms, kerncijfers, nl, nuts, rd, ris
+from helpers.processing import cordis, firms, kerncijfers, nl, nuts, rd, ris
 from helpers.processing.outputs import write_csv
 
 __all__ = ["STEPS", "run_all", "write_csv"]
@@ -25,6 +25,7 @@ STEPS: dict[str, ModuleType] = {
     "rd": rd,
     "kerncijfers": kerncijfers,
     "firms": firms,
+    "cordis": cordis,
 }
 
 
