@@ -496,6 +496,29 @@ def asset_folders(executed: Path) -> set[str]:
     return set(re.findall(r"_assets/([^/\\\s\"'<>]+)/", executed.read_text(encoding="utf-8")))
 
 
+def _timings_file() -> Path:
+    return config.cache_dir() / "notebook-timings.json"
+
+
+def load_timings() -> dict[str, float]:
+    """Seconds each chapter notebook took last time it ran (any build, any variant). Kept in
+    the user cache, so the scheduling hint survives ``make clean``."""
+    try:
+        return {str(k): float(v) for k, v in json.loads(_timings_file().read_text()).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def save_timings(results: dict[str, dict]) -> None:
+    timings = load_timings()
+    timings.update({name: round(r["seconds"], 2) for name, r in results.items() if not r["error"]})
+    try:
+        _timings_file().parent.mkdir(parents=True, exist_ok=True)
+        _timings_file().write_text(json.dumps(timings, indent=1, sort_keys=True))
+    except OSError:
+        pass  # only a hint
+
+
 def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dict[str, dict]:
     """Execute the planned notebooks into ``stage`` in parallel; copy the skipped ones (and
     their assets) from the published target. Raises on the first failure (after the running
@@ -515,7 +538,12 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
                 if source.exists() and not (stage / "_assets" / folder).exists():
                     shutil.copytree(source, stage / "_assets" / folder)
             print(f"{label}: skipped ({item.reason})", flush=True)
-    to_run = [p for p in plans if p.run]
+    # Longest first (from earlier runs), so the two cores finish together: the last notebook
+    # to start should be a short one. New notebooks count as long.
+    timings = load_timings()
+    to_run = sorted(
+        (p for p in plans if p.run), key=lambda p: -timings.get(p.chapter.name, float("inf"))
+    )
     if not to_run:
         return results
     import papermill  # noqa: F401  (imported once here; forked workers inherit it)
@@ -548,6 +576,7 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
                     other.cancel()
             else:
                 print(f"[book] ({number}/{total}) {item.chapter.name}: done in {result['seconds']:.1f} s, peak memory {result['peak_mb']:.0f} MB", flush=True)  # fmt: skip
+    save_timings(results)
     if failures:
         item, result = failures[0]
         raise RunnerError(
@@ -562,7 +591,8 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
 
 
 BOOK_MODULES = ("jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application", "myst_nb",
-                "sphinx_book_theme", "sphinxcontrib.bibtex")  # fmt: skip
+                "sphinx_book_theme", "sphinxcontrib.bibtex", "helpers.provenance",
+                "helpers.processing")  # fmt: skip
 
 
 def preload_book_modules() -> threading.Thread:
@@ -608,19 +638,25 @@ def _jupyter_book(args: list[str], cwd: Path) -> tuple[int, str]:
     return code, buffer.getvalue()
 
 
+def book_source(work: Path) -> Path:
+    """The folder the book is built from; the notebooks are executed straight into its
+    ``book/_generated`` (no copy between execution and build)."""
+    return work / "src"
+
+
 def build_book(stage: Path, work: Path, strict: bool = True) -> Path:
     """Build the HTML from a copy of the book sources with ``stage`` as the executed chapters;
     returns the built HTML folder (inside ``work``)."""
-    source = work / "src"
-    if source.exists():
-        shutil.rmtree(source)
-    source.mkdir(parents=True)
+    source = book_source(work)
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(config.ROOT / name, source / name)
     shutil.copytree(
-        config.BOOK_DIR, source / "book", ignore=shutil.ignore_patterns("_generated", ".*")
+        config.BOOK_DIR,
+        source / "book",
+        ignore=shutil.ignore_patterns("_generated", ".*"),
+        dirs_exist_ok=True,
     )
-    shutil.copytree(stage, source / "book" / "_generated", ignore=shutil.ignore_patterns(".*"))
+    assert stage == source / "book" / "_generated", "notebooks are executed in the book source"
     out = work / "out"
     args = ["build", str(source), "--path-output", str(out)]
     if strict:
@@ -748,7 +784,7 @@ def run(
     work = config.BUILD_DIR / ".work" / target.name
     if work.exists():
         shutil.rmtree(work)
-    stage = work / "stage"
+    stage = book_source(work) / "book" / "_generated"
     results = execute(plans, stage, jobs=jobs or os.cpu_count() or 1, target=target)
     write_provenance(plans, results, manifest, stage)
     html = build_book(stage, work) if build else None
