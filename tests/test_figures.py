@@ -19,7 +19,8 @@ def test_book_figure_writes_image_and_data_and_carries_source_and_alt(in_tmp):
     ax.plot([1, 2], [3, 4])
     data = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
     item = figures.book_figure(fig, chapter="Test", name="Mijn figuur", caption="Titel",
-                               source="CBS", alt="Een lijn die stijgt", data=data)  # fmt: skip
+                               source="CBS", alt="Een lijn die stijgt", data=data,
+                               status="origineel")  # fmt: skip
     png, csv = item.files
     assert (in_tmp / png).stat().st_size > 1000
     assert pd.read_csv(in_tmp / csv).equals(data)
@@ -33,17 +34,33 @@ def test_book_figure_requires_alt_text_and_source(in_tmp):
     fig, _ = plt.subplots()
     with pytest.raises(ValueError, match="alt text"):
         figures.book_figure(
-            fig, chapter="t", name="f", caption="c", source="CBS", alt=" ", data=pd.DataFrame()
+            fig,
+            chapter="t",
+            name="f",
+            caption="c",
+            source="CBS",
+            alt=" ",
+            data=pd.DataFrame(),
+            status="origineel",
         )
     with pytest.raises(ValueError, match="source"):
         figures.book_figure(
-            fig, chapter="t", name="f", caption="c", source="", alt="a", data=pd.DataFrame()
+            fig,
+            chapter="t",
+            name="f",
+            caption="c",
+            source="",
+            alt="a",
+            data=pd.DataFrame(),
+            status="origineel",
         )
 
 
 def test_book_table_is_a_numbered_myst_table(in_tmp):
     table = pd.DataFrame({"Provincie": ["Utrecht"], "Score": ["136,6"]})
-    item = figures.book_table(table, chapter="europa", name="t1", caption="Tabel", source="EC")
+    item = figures.book_table(
+        table, chapter="europa", name="t1", caption="Tabel", source="EC", status="gepubliceerd"
+    )
     md = item.markdown
     assert "```{table} Tabel" in md and ":name: tab-europa-t1" in md
     assert "| Utrecht | 136,6 |" in md and "|:--|--:|" in md and "Bron: EC." in md

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import firms
+from helpers import firms, nl, userfiles
 
 USER_FILES = Path(__file__).parent / "fixtures" / "user_files"
 
@@ -39,7 +39,7 @@ def test_concentration_of_the_real_2015_establishments():
 
 
 def test_valid_cis_file_is_cleaned():
-    data = firms.load_user_file(USER_FILES / "cis_synthetic.csv", "cis")
+    data = userfiles.load_user_file(USER_FILES / "cis_synthetic.csv", "cis")
     assert "GM0394" in set(data["gemeente"])  # padding stripped
     assert data["aantal_innovatief"].dtype == "int64"
 
@@ -83,13 +83,13 @@ def _write(tmp_path, text: str) -> Path:
     ],
 )
 def test_user_file_errors_name_file_and_problem(tmp_path, kind, text, message):
-    with pytest.raises(firms.UserFileError, match=message):
-        firms.load_user_file(_write(tmp_path, text), kind)
+    with pytest.raises(userfiles.UserFileError, match=message):
+        userfiles.load_user_file(_write(tmp_path, text), kind)
 
 
 def test_place_names_map_to_gemeenten():
     places = pd.Series(["Amsterdam", "Den Haag", " utrecht ", "'s-Hertogenbosch", "Atlantis"])
-    codes = firms.place_to_gemeente(places).tolist()
+    codes = nl.place_to_gemeente(places).tolist()
     assert codes[:4] == ["GM0363", "GM0518", "GM0344", "GM0796"]
     assert pd.isna(codes[4])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import topsectors
+from helpers import nl, topsectors
 
 
 @pytest.mark.parametrize(
@@ -26,11 +26,11 @@ from helpers import topsectors
     ],
 )
 def test_place_names_become_gemeenten(place, code):
-    assert topsectors.place_to_gemeente(pd.Series([place])).iloc[0] == code
+    assert nl.place_to_gemeente(pd.Series([place])).iloc[0] == code
 
 
 def test_unknown_places_stay_unplaced():
-    result = topsectors.place_to_gemeente(pd.Series(["ATLANTIS", None, ""]))
+    result = nl.place_to_gemeente(pd.Series(["ATLANTIS", None, ""]))
     assert result.isna().all()
 
 

@@ -10,6 +10,9 @@ Settings that differ between machines come from environment variables:
     Repository root to work on (default: the checkout this package lives in).
 ``RI_DATA_CACHE``
     Where downloaded raw files are cached (default: ``~/.cache/regionale-innovatie``).
+``RI_LEAFLET``
+    ``cdn`` makes the interactive maps load Leaflet from its CDN instead of the book's own
+    copy in ``_static/leaflet`` (default, works offline).
 """
 
 from __future__ import annotations
@@ -32,6 +35,12 @@ PARAMS_FILE: Path = ROOT / "params.yml"
 
 MIRROR_ENV = "RI_DATA_MIRROR"
 CACHE_ENV = "RI_DATA_CACHE"
+LEAFLET_ENV = "RI_LEAFLET"
+
+
+def leaflet_from_cdn() -> bool:
+    """Whether interactive maps load Leaflet from the CDN (``RI_LEAFLET=cdn``)."""
+    return os.environ.get(LEAFLET_ENV, "local").strip().lower() == "cdn"
 
 
 def mirror_dir() -> Path | None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import cbs, config, nl
-from helpers.rd import check_year, eurostat_panel
+from helpers.checks import check_year
+from helpers.europe import dutch_province_indicators
+from helpers.rd import eurostat_panel
 
 # The online source for the gemeente map: CBS 85525NED 'Bevolking; hoogstbehaald
 # onderwijsniveau en regio'. Categories and topics are given by their StatLine titles and
@@ -50,13 +52,7 @@ def tertiary_for_year(year: int) -> pd.DataFrame:
 def ris_tertiary(year: int) -> pd.DataFrame:
     """RIS 2023 indicator 'Population with tertiary education' (normalised score) per
     province for ``year`` and the number of distinct values over the RIS years."""
-    path = config.data_file("processed", "ris", "ris2023_indicators.csv.gz")
-    ris = pd.read_csv(path, usecols=["indicator", "year", "region", "country", "value"])
-    rows = ris[
-        (ris["indicator"] == RIS_TERTIARY)
-        & (ris["country"] == "NL")
-        & (ris["region"].str.len() == 4)
-    ]
+    rows = dutch_province_indicators([RIS_TERTIARY])
     years = sorted(int(y) for y in rows["year"].unique())
     ris_year = year if year in years else min(years, key=lambda y: abs(y - year))
     table = rows[rows["year"] == ris_year][["region", "value"]].rename(

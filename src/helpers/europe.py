@@ -8,12 +8,12 @@ thresholds of the edition's method (:data:`GROUP_THRESHOLDS`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import geopandas as gpd
 import pandas as pd
 
-from helpers import config, style
+from helpers import checks, config, style
+from helpers.checks import UnknownParameterError
+from helpers.nl import JoinReport
 
 # Performance-group thresholds (relative to the EU in the same year, EU = 100), per edition.
 # RIS 2023 method: Leader > 125, Strong 100-125, Moderate 70-100, Emerging < 70. The RIS 2023
@@ -21,10 +21,6 @@ from helpers import config, style
 GROUP_THRESHOLDS: dict[int, list[tuple[float, str]]] = {
     2023: [(125.0, "Leader"), (100.0, "Strong"), (70.0, "Moderate"), (0.0, "Emerging")],
 }
-
-
-class UnknownParameterError(ValueError):
-    """A chapter parameter (year, edition) has a value the data do not cover."""
 
 
 def available_editions() -> list[int]:
@@ -55,18 +51,8 @@ def available_years(summary: pd.DataFrame) -> list[int]:
 
 def check_year(summary: pd.DataFrame, year: int) -> int:
     """``year`` as int if the edition covers it; otherwise an error listing the years."""
-    years = available_years(summary)
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        year = None  # type: ignore[assignment]
-    if year not in years:
-        edition = summary.attrs.get("edition", "?")
-        raise UnknownParameterError(
-            f"Year {year!r} is not in the RIS {edition} database; available years: "
-            f"{', '.join(map(str, years))}"
-        )
-    return year
+    edition = summary.attrs.get("edition", "?")
+    return checks.check_year(year, available_years(summary), f"the RIS {edition} database")
 
 
 def performance_group(relative: float, edition: int = 2023) -> str:
@@ -119,12 +105,10 @@ def published_table() -> pd.DataFrame:
     return table
 
 
-@dataclass
-class JoinReport:
-    """Which region codes of the data found a geometry."""
-
-    joined: list[str]
-    unjoined: list[str]
+def published_method() -> pd.DataFrame:
+    """The RIS 2017 method as published (indicators, thresholds), by ``kenmerk``."""
+    path = config.data_file("published", "ris2017_methode.csv")
+    return pd.read_csv(path, dtype=str).set_index("kenmerk")
 
 
 def regions_with_geometry(scores: pd.DataFrame) -> tuple[gpd.GeoDataFrame, JoinReport]:
@@ -138,6 +122,21 @@ def regions_with_geometry(scores: pd.DataFrame) -> tuple[gpd.GeoDataFrame, JoinR
     )
     gdf = gpd.GeoDataFrame(merged[~missing].drop(columns="code"), geometry="geometry", crs=4326)
     return gdf, report
+
+
+def dutch_province_indicators(names: list[str], edition: int = 2023) -> pd.DataFrame:
+    """RIS indicators ``names`` for the 12 Dutch provinces (NUTS 2), long: indicator, year,
+    region, value, and per indicator and year the number of distinct provincial values
+    (``verschillende_waarden``; 1 = the national value repeated for every province)."""
+    path = config.data_file("processed", "ris", f"ris{edition}_indicators.csv.gz")
+    ris = pd.read_csv(path, usecols=["indicator", "year", "region", "country", "value"])
+    rows = ris[
+        ris["indicator"].isin(names) & (ris["country"] == "NL") & (ris["region"].str.len() == 4)
+    ].copy()
+    rows["verschillende_waarden"] = rows.groupby(["indicator", "year"])["value"].transform(
+        "nunique"
+    )
+    return rows.reset_index(drop=True)
 
 
 def regional_indicator_count(edition: int = 2023) -> int:

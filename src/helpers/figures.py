@@ -31,9 +31,7 @@ STATUSES = {
 }
 
 
-def _status_line(status: str | None) -> str:
-    if status is None:
-        return ""
+def _status_line(status: str) -> str:
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
     return f"**Status: {STATUSES[status]}.** "
@@ -78,7 +76,7 @@ def book_figure(
     source: str,
     alt: str,
     data: pd.DataFrame,
-    status: str | None = None,
+    status: str,
 ) -> BookItem:
     """Save ``fig`` (PNG) and ``data`` (CSV) and return a numbered MyST figure.
 
@@ -126,7 +124,7 @@ def book_table(
     source: str,
     data: pd.DataFrame | None = None,
     align: str | None = None,
-    status: str | None = None,
+    status: str,
 ) -> BookItem:
     """A numbered MyST table from an already formatted ``table`` (strings, Dutch numbers).
 

@@ -2,8 +2,8 @@
 
 The publication's sources (CBS Community Innovation Survey per gemeente, a startup database,
 the Scale-Up Dashboard) are not open. Each chapter accepts the real file when an analyst
-supplies it (schemas in ``data/README-user-files.md``; validated by :func:`load_user_file`) and
-otherwise shows open data that measure something close, labelled as such.
+supplies it (validated by :func:`helpers.userfiles.load_user_file`) and otherwise shows open
+data that measure something close, labelled as such.
 
 :func:`concentration` is the analysis of the publication (how many gemeenten hold half of the
 total, the top-4 share, size classes, Lorenz curve), generic over any count per region.
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from helpers import config, nl
-from helpers.rd import check_year
+from helpers.checks import check_year
+from helpers.europe import dutch_province_indicators
 
 # Class bounds of the publication (innovative firms per gemeente): >=500, 200-500, 100-200, <100
 PUBLICATION_BOUNDS = (500, 200, 100)
@@ -44,10 +44,6 @@ KNOWLEDGE_INTENSIVE = [
     "vestigingen_kl_financieel_vastgoed",
     "vestigingen_mn_zakelijke_diensten",
 ]
-
-
-class UserFileError(ValueError):
-    """A user-supplied file does not match its documented schema (names file and problem)."""
 
 
 @dataclass
@@ -102,85 +98,6 @@ def concentration(
         lorenz=lorenz,
         gini=float(1 - 2 * area),
     )
-
-
-# --- user files -----------------------------------------------------------------------------
-
-USER_SCHEMAS: dict[str, dict[str, str]] = {
-    "cis": {"gemeente": "code", "jaar": "int", "aantal_innovatief": "count"},
-    "startups": {"naam": "text", "gemeente": "code?", "plaats": "text?", "oprichtingsjaar": "int"},
-    "scaleups": {"gemeente": "code", "jaar": "int", "aantal": "count"},
-}
-
-
-def known_gemeente_codes() -> set[str]:
-    """Every gemeente code on a map here, or in the list of municipal changes."""
-    codes: set[str] = set()
-    for level, year in nl.available_boundaries():
-        if level == "gemeente":
-            codes |= set(nl.boundaries(level, year)["code"])
-    changes = nl.gemeente_changes()
-    return codes | set(changes["old"]) | set(changes["new"])
-
-
-def load_user_file(path: str | Path, kind: str) -> pd.DataFrame:
-    """Read and validate a user-supplied file of ``kind`` (``cis``, ``startups``,
-    ``scaleups``). Errors name the file and the column, row or code."""
-    schema = USER_SCHEMAS[kind]
-    path = config.user_file(path, f"{kind} file")
-    data = pd.read_csv(path, dtype=str, keep_default_na=False)
-    required = [c for c, t in schema.items() if not t.endswith("?")]
-    missing = [c for c in required if c not in data.columns]
-    if kind == "startups" and not {"gemeente", "plaats"} & set(data.columns):
-        missing.append("gemeente of plaats")
-    if missing:
-        raise UserFileError(f"{path.name}: missing column(s) {missing}")
-    errors: list[str] = []
-    for column, kind_of in schema.items():
-        if column not in data.columns:
-            continue
-        values = data[column].str.strip()
-        rows = lambda mask: ", ".join(str(i + 2) for i in np.flatnonzero(mask)[:10])  # noqa: E731
-        if kind_of.startswith("code"):
-            data[column] = values.map(lambda v: nl.clean_code(v) if v else "")
-            unknown = (data[column] != "") & ~data[column].isin(known_gemeente_codes())
-            if unknown.any():
-                codes = sorted(set(data.loc[unknown, column]))
-                errors.append(f"unknown gemeente code(s) {codes[:10]} (rows {rows(unknown)})")
-        elif kind_of in {"int", "count"}:
-            numbers = pd.to_numeric(values, errors="coerce")
-            bad = numbers.isna() | (numbers % 1 != 0)
-            if bad.any():
-                errors.append(f"column {column!r}: not a whole number in rows {rows(bad)}")
-            if kind_of == "count" and (numbers < 0).any():
-                errors.append(f"column {column!r}: negative counts in rows {rows(numbers < 0)}")
-            data[column] = numbers
-    keys = {"cis": ["gemeente", "jaar"], "scaleups": ["gemeente", "jaar"], "startups": ["naam"]}
-    duplicated = data.duplicated(subset=keys[kind], keep=False)
-    if duplicated.any():
-        shown = data.loc[duplicated, keys[kind]].drop_duplicates().head(5)
-        errors.append(
-            f"duplicate rows for {keys[kind]}: {shown.to_dict(orient='records')} "
-            f"(rows {', '.join(str(i + 2) for i in np.flatnonzero(duplicated)[:10])})"
-        )
-    if errors:
-        raise UserFileError(f"{path.name}: " + "; ".join(errors))
-    for column, kind_of in schema.items():
-        if kind_of in {"int", "count"} and column in data.columns:
-            data[column] = data[column].astype("int64")
-    data.attrs["path"] = str(path)
-    return data
-
-
-def place_to_gemeente(places: pd.Series, year: int = 2016) -> pd.Series:
-    """Gemeente code for place names (the gemeente of that name; case and spacing ignored,
-    'Den Haag' = "'s-Gravenhage", 'Den Bosch' = "'s-Hertogenbosch")."""
-    aliases = {"den haag": "'s-gravenhage", "the hague": "'s-gravenhage",
-               "den bosch": "'s-hertogenbosch"}  # fmt: skip
-    regions = nl.boundaries("gemeente", year)
-    lookup = dict(zip(regions["name"].str.casefold().str.strip(), regions["code"], strict=True))
-    keys = places.fillna("").str.casefold().str.strip().map(lambda p: aliases.get(p, p))
-    return keys.map(lookup)
 
 
 # --- open proxies ---------------------------------------------------------------------------
@@ -249,17 +166,9 @@ def ris_cis_indicators() -> pd.DataFrame:
         "3.1.2 SMEs introducing business process innovations (Regional)",
         "3.2.1 Innovative SMEs collaborating with others (Regional)",
     ]
-    path = config.data_file("processed", "ris", "ris2023_indicators.csv.gz")
-    ris = pd.read_csv(path, usecols=["indicator", "year", "region", "country", "value"])
-    rows = ris[ris["indicator"].isin(names) & (ris["country"] == "NL")]
-    rows = rows[rows["region"].str.len() == 4].copy()
-    rows["verschillende_waarden"] = rows.groupby(["indicator", "year"])["value"].transform(
-        "nunique"
-    )
-    return rows.reset_index(drop=True)
+    return dutch_province_indicators(names)
 
 
-def published_cis() -> pd.DataFrame:
-    """Published statements on innovative firms per gemeente (see data/published/README.md)."""
-    path = config.data_file("published", "cis2014_gepubliceerd.csv")
-    return pd.read_csv(path, dtype=str).set_index("kenmerk")
+def published(name: str) -> pd.DataFrame:
+    """Published statements ``data/published/<name>.csv`` (see its README), by ``kenmerk``."""
+    return pd.read_csv(config.data_file("published", f"{name}.csv"), dtype=str).set_index("kenmerk")

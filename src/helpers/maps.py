@@ -8,7 +8,6 @@ formatted values) and a legend.
 
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass, field
 
@@ -20,21 +19,20 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 
-from helpers import style
+from helpers import config, style
 
 EQUAL_AREA_EUROPE = 3035
 
 # Where interactive maps load Leaflet from: the book's own copy (default; relative to a
-# chapter page in book/_generated/, copied by helpers.sphinx_leaflet) or, with
-# RI_LEAFLET=cdn, folium's CDN links.
-LEAFLET_ENV = "RI_LEAFLET"
+# chapter page in book/_generated/, copied by helpers.sphinx_book) or, with
+# RI_LEAFLET=cdn (config.leaflet_from_cdn), folium's CDN links.
 LOCAL_LEAFLET = "../../_static/leaflet"
 
 
 def use_book_leaflet(fmap: folium.Map) -> folium.Map:
     """Load only Leaflet (JS and CSS), from the book's ``_static`` unless RI_LEAFLET=cdn.
     The maps here use no jQuery, Bootstrap or marker icons, so those links are dropped."""
-    if os.environ.get(LEAFLET_ENV, "local").strip().lower() == "cdn":
+    if config.leaflet_from_cdn():
         fmap.default_js = [("leaflet", dict(folium.Map.default_js)["leaflet"])]
         fmap.default_css = [("leaflet_css", dict(folium.Map.default_css)["leaflet_css"])]
     else:

@@ -8,7 +8,8 @@ Made by the processing step ``nl`` (see ``data/processed/README.md``). Codes fol
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -16,6 +17,7 @@ import pandas as pd
 from helpers import config
 
 LEVELS = ("gemeente", "corop", "provincie")
+PLACE_YEAR = 2016  # default gemeente division for place names
 
 PROVINCES = pd.DataFrame(
     [
@@ -36,7 +38,7 @@ class JoinReport:
 
     joined: list[str]
     unjoined: list[str]  # codes in the data without a region
-    without_data: list[str]  # regions on the map without data
+    without_data: list[str] = field(default_factory=list)  # regions on the map without data
 
     def summary(self) -> str:
         return (
@@ -127,3 +129,43 @@ def join_to_boundaries(
     )
     out = merged.drop(columns=["_merge"] + ([code] if code != "code" else []))
     return gpd.GeoDataFrame(out, geometry="geometry", crs=regions.crs), report
+
+
+# --- place names -> gemeenten ---------------------------------------------------------------
+
+
+def place_key(name: object) -> str:
+    """Comparison key for place names: letters and digits only, lower case
+    (``"'s-Gravenhage"`` and ``"S GRAVENHAGE"`` both give ``"sgravenhage"``)."""
+    return re.sub(r"[^0-9a-z]", "", str(name).casefold())
+
+
+def clean_place(name: object) -> str:
+    """A place name normalised for the alias table: upper case, single spaces,
+    apostrophes and dots dropped, hyphens kept as spaces (``"'s-Hertogenbosch"`` ->
+    ``"S HERTOGENBOSCH"``)."""
+    text = str(name).upper().replace("'", "").replace("’", "").replace(".", " ")
+    text = text.replace("-", " ")
+    return " ".join(text.split())
+
+
+def aliases() -> pd.DataFrame:
+    return pd.read_csv(config.data_file("nl", "place_aliases.csv"), dtype=str).fillna("")
+
+
+def place_to_gemeente(places: pd.Series, year: int = PLACE_YEAR) -> pd.Series:
+    """Gemeente code for each place name (gemeenten of ``year``), via the alias table
+    ``data/nl/place_aliases.csv`` and then the gemeente names; ``NA`` where neither matches."""
+    regions = boundaries("gemeente", year)
+    by_key = dict(zip(regions["name"].map(place_key), regions["code"], strict=True))
+    table = aliases()
+    alias = {
+        clean_place(p): place_key(g)
+        for p, g in zip(table["plaats"], table["gemeente_naam"], strict=True)
+    }
+    unknown = sorted({g for g in alias.values() if g not in by_key})
+    if unknown:
+        raise ValueError(f"place_aliases.csv: gemeente names not on the {year} map: {unknown}")
+    cleaned = places.fillna("").map(clean_place)
+    keys = cleaned.map(lambda p: alias.get(p, place_key(p)))
+    return keys.map(by_key).astype("string")

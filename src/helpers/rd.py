@@ -11,7 +11,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from helpers import config, nl
-from helpers.europe import UnknownParameterError
+from helpers.checks import UnknownParameterError, check_year
+from helpers.europe import dutch_province_indicators
 from helpers.registry import validate
 
 RIS_RD_INDICATORS = {
@@ -31,19 +32,6 @@ COROP_RD_SCHEMA = pa.DataFrameSchema(
     coerce=True,
     name="private R&D per COROP (user file)",
 )
-
-
-def check_year(year: object, available: list[int], what: str) -> int:
-    """``year`` as int if ``available`` has it; otherwise an error listing what is there."""
-    try:
-        value = int(year)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        value = None
-    if value not in available:
-        raise UnknownParameterError(
-            f"Year {year!r} is not in {what}; available years: {', '.join(map(str, available))}"
-        )
-    return value
 
 
 def load_rd() -> pd.DataFrame:
@@ -109,13 +97,7 @@ def published() -> pd.DataFrame:
 def ris_rd_variation() -> pd.DataFrame:
     """For the RIS public- and business-sector R&D indicators: per year, how many different
     values the 12 Dutch provinces have (1 = the national value repeated: no regional data)."""
-    path = config.data_file("processed", "ris", "ris2023_indicators.csv.gz")
-    ris = pd.read_csv(path, usecols=["indicator", "year", "region", "country", "value"])
-    rows = ris[
-        ris["indicator"].isin(RIS_RD_INDICATORS.values())
-        & (ris["country"] == "NL")
-        & (ris["region"].str.len() == 4)
-    ]
+    rows = dutch_province_indicators(list(RIS_RD_INDICATORS.values()))
     out = rows.groupby(["indicator", "year"], as_index=False).agg(
         provincies=("region", "nunique"), verschillende_waarden=("value", "nunique")
     )

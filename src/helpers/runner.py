@@ -26,6 +26,7 @@ then build the book with Jupyter Book, atomically.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -36,7 +37,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -188,7 +189,7 @@ def apply_overrides(chapters: dict[str, Chapter], overrides: list[str]) -> dict[
 
 def _allowed_values() -> dict[str, dict[str, Callable[[dict], list]]]:
     """Per chapter and parameter: the values the data allow (given the other parameters)."""
-    from helpers import education, europe, firms, rd
+    from helpers import education, europe, firms, rd, topsectors
 
     return {
         "europa": {
@@ -203,8 +204,8 @@ def _allowed_values() -> dict[str, dict[str, Callable[[dict], list]]]:
         },
         "scale_ups": {"population_year": lambda p: firms.demography_years("actief_10_plus")},
         "topsectoren": {
-            "start_year": lambda p: list(range(2014, 2021)),  # Horizon 2020 project starts
-            "end_year": lambda p: [y for y in range(2014, 2021) if y >= p["start_year"]],
+            "start_year": lambda p: topsectors.start_years(),
+            "end_year": lambda p: [y for y in topsectors.start_years() if y >= p["start_year"]],
         },
     }
 
@@ -436,37 +437,36 @@ class _PeakMemory:
         self._thread.join()
 
 
+@contextlib.contextmanager
+def _stderr_to(path: Path) -> Iterator[None]:
+    """Send this process's (and its children's) stderr to ``path`` for the block."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    with open(path, "w", encoding="utf-8") as log:
+        saved = os.dup(2)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict:
-    """Worker: run one notebook (its own kernel) and report time, peak memory and reads."""
+    """Worker: run one notebook (its own kernel) and report time, peak memory and reads.
+    The kernel's own log (its transport warning, a note when it is interrupted during
+    shutdown) goes to ``_build/logs/<name>.kernel.log``, not into the build output."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
 
     trace = Path(stage) / f".reads-{name}.tsv"
     trace.unlink(missing_ok=True)
     os.environ[config.TRACE_ENV] = str(trace)
     output = Path(stage) / f"{name}.ipynb"
-    # The kernel's own log (e.g. its transport warning, or a note when it is interrupted
-    # during shutdown) goes to a file, not into the build output.
-    logs = config.BUILD_DIR / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    sys.stderr.flush()
-    with open(logs / f"{name}.kernel.log", "w", encoding="utf-8") as kernel_log:
-        saved_stderr = os.dup(2)
-        os.dup2(kernel_log.fileno(), 2)
-        try:
-            return _run_with_memory(name, notebook, parameters, stage, output, trace)
-        finally:
-            os.dup2(saved_stderr, 2)
-            os.close(saved_stderr)
-
-
-def _run_with_memory(
-    name: str, notebook: str, parameters: dict, stage: str, output: Path, trace: Path
-) -> dict:
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     started = time.perf_counter()
     error = None
-    with _PeakMemory() as memory:
+    kernel_log = config.BUILD_DIR / "logs" / f"{name}.kernel.log"
+    with _stderr_to(kernel_log), _PeakMemory() as memory:
         try:
             papermill.execute_notebook(
                 notebook, str(output), parameters=parameters, cwd=stage,
@@ -614,7 +614,6 @@ def preload_book_modules() -> threading.Thread:
 
 def _jupyter_book(args: list[str], cwd: Path) -> tuple[int, str]:
     """Run ``jupyter-book <args>`` in this process; returns (exit code, its output)."""
-    import contextlib
     import io
     import traceback
 

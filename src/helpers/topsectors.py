@@ -14,58 +14,31 @@ linked to itself); the weight of a link is its number of projects.
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from helpers import config, nl
+from helpers import config, nl, userfiles
 
-PLACE_YEAR = 2016  # gemeente boundaries and names places are matched to
-
-
-def place_key(name: object) -> str:
-    """Comparison key for place names: letters and digits only, lower case
-    (``"'s-Gravenhage"`` and ``"S GRAVENHAGE"`` both give ``"sgravenhage"``)."""
-    return re.sub(r"[^0-9a-z]", "", str(name).casefold())
-
-
-def clean_place(name: object) -> str:
-    """A CORDIS place name normalised for the alias table: upper case, single spaces,
-    apostrophes and dots dropped, hyphens kept as spaces (``"'s-Hertogenbosch"`` ->
-    ``"S HERTOGENBOSCH"``)."""
-    text = str(name).upper().replace("'", "").replace("’", "").replace(".", " ")
-    text = text.replace("-", " ")
-    return " ".join(text.split())
-
-
-def aliases() -> pd.DataFrame:
-    return pd.read_csv(config.data_file("topsectors", "place_aliases.csv"), dtype=str).fillna("")
-
-
-def place_to_gemeente(places: pd.Series) -> pd.Series:
-    """Gemeente code (2016) for each place name, via the alias table and then the gemeente
-    names; ``NA`` where neither matches."""
-    regions = nl.boundaries("gemeente", PLACE_YEAR)
-    by_key = dict(zip(regions["name"].map(place_key), regions["code"], strict=True))
-    table = aliases()
-    alias = {
-        clean_place(p): place_key(g)
-        for p, g in zip(table["plaats"], table["gemeente_naam"], strict=True)
-    }
-    unknown = sorted({g for g in alias.values() if g not in by_key})
-    if unknown:
-        raise ValueError(
-            f"place_aliases.csv: gemeente names not on the {PLACE_YEAR} map: {unknown}"
-        )
-    cleaned = places.fillna("").map(clean_place)
-    keys = cleaned.map(lambda p: alias.get(p, place_key(p)))
-    return keys.map(by_key).astype("string")
+PLACE_YEAR = nl.PLACE_YEAR  # gemeente boundaries and names places are matched to
 
 
 def themes() -> pd.DataFrame:
     return pd.read_csv(config.data_file("topsectors", "themes.csv"), dtype=str)
+
+
+def _participations() -> pd.DataFrame:
+    return pd.read_csv(
+        config.data_file("processed", "topsectors", "h2020_nl_participations.csv.gz"),
+        dtype={"pic": str, "postcode": str},
+    )
+
+
+def start_years(parts: pd.DataFrame | None = None) -> list[int]:
+    """Start years of the Dutch H2020 projects in the data."""
+    parts = _participations() if parts is None else parts
+    return sorted(int(y) for y in parts["start_year"].dropna().unique())
 
 
 def h2020(start_year: int, end_year: int) -> pd.DataFrame:
@@ -73,18 +46,15 @@ def h2020(start_year: int, end_year: int) -> pd.DataFrame:
     participation and theme, with gemeente code (NA when the place is unknown)."""
     if start_year > end_year:
         raise ValueError(f"start_year {start_year} is after end_year {end_year}")
-    parts = pd.read_csv(
-        config.data_file("processed", "topsectors", "h2020_nl_participations.csv.gz"),
-        dtype={"pic": str, "postcode": str},
-    )
-    years = sorted(int(y) for y in parts["start_year"].dropna().unique())
+    parts = _participations()
+    years = start_years(parts)
     if not any(start_year <= y <= end_year for y in years):
         raise ValueError(
             f"No H2020 projects starting in {start_year}-{end_year}; start years: "
             f"{years[0]}-{years[-1]}"
         )
     parts = parts[parts["start_year"].between(start_year, end_year)].copy()
-    parts["gemeente"] = place_to_gemeente(parts["plaats"])
+    parts["gemeente"] = nl.place_to_gemeente(parts["plaats"])
     programmes = pd.read_csv(
         config.data_file("processed", "topsectors", "h2020_programme_parts_nl.csv")
     )
@@ -113,7 +83,7 @@ def match_rate(data: pd.DataFrame) -> MatchRate:
     placed = once["gemeente"].notna()
     amount = once["bedrag"].fillna(0)
     total = amount.sum()
-    unmatched = once.loc[~placed & once["plaats"].notna(), "plaats"].map(clean_place)
+    unmatched = once.loc[~placed & once["plaats"].notna(), "plaats"].map(nl.clean_place)
     return MatchRate(
         participations=float(placed.mean() * 100),
         amount=float(amount[placed].sum() / total * 100) if total else float("nan"),
@@ -182,46 +152,23 @@ def network(data: pd.DataFrame) -> Network:
 
 
 def load_rvo(path: str | Path) -> pd.DataFrame:
-    """A user-supplied RVO file (schema in data/README-user-files.md) in the shape of
+    """A user-supplied RVO file (schema ``rvo`` in :mod:`helpers.userfiles`) in the shape of
     :func:`h2020`: project, gemeente, plaats, thema, start_year, bedrag."""
-    path = config.user_file(path, "RVO file")
-    data = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in ("project", "topsector", "jaar", "bedrag") if c not in data.columns]
-    if not {"gemeente", "plaats"} & set(data.columns):
-        missing.append("gemeente of plaats")
-    if missing:
-        raise ValueError(f"{path.name}: missing column(s) {missing}")
-    for column in ("jaar", "bedrag"):
-        numbers = pd.to_numeric(data[column], errors="coerce")
-        bad = numbers.isna() | (numbers < 0)
-        if bad.any():
-            rows = ", ".join(str(i + 2) for i in bad[bad].index[:10])
-            raise ValueError(f"{path.name}: column {column!r} not a number >= 0 in rows {rows}")
-        data[column] = numbers
-    codes = (
-        data["gemeente"].map(nl.clean_code)
-        if "gemeente" in data
-        else pd.Series("", index=data.index)
-    )
-    from_place = (
-        place_to_gemeente(data["plaats"])
-        if "plaats" in data
-        else pd.Series(pd.NA, index=data.index)
-    )
-    data["gemeente"] = codes.where(codes != "", from_place).astype("string")
-    known = set(nl.boundaries("gemeente", PLACE_YEAR)["code"])
-    unknown = sorted(set(data["gemeente"].dropna()) - known)
-    if unknown:
-        raise ValueError(f"{path.name}: unknown gemeente code(s) {unknown[:10]}")
-    if "plaats" not in data:
-        data["plaats"] = pd.NA
+    data = userfiles.load_user_file(path, "rvo")
+    gemeente = userfiles.gemeente_of(data)
+    off_map = sorted(set(gemeente.dropna()) - set(nl.boundaries("gemeente", PLACE_YEAR)["code"]))
+    if off_map:
+        raise userfiles.UserFileError(
+            f"{Path(data.attrs['path']).name}: unknown gemeente code(s) {off_map[:10]} "
+            f"on the {PLACE_YEAR} map"
+        )
     return pd.DataFrame(
         {
             "project": data["project"].astype(str),
-            "gemeente": data["gemeente"],
-            "plaats": data["plaats"],
+            "gemeente": gemeente,
+            "plaats": data["plaats"] if "plaats" in data else pd.NA,
             "thema": data["topsector"].str.strip(),
-            "start_year": data["jaar"].astype(int),
+            "start_year": data["jaar"],
             "bedrag": data["bedrag"].astype(float),
         }
     )

@@ -11,12 +11,12 @@ Save outputs: ``firms/starters_corop.csv``, ``firms/eurostat_bd_nuts3_nl.csv``,
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from helpers.processing.eurostat import eurostat_number
 from helpers.processing.nuts import simplify
 from helpers.processing.outputs import write_csv, write_geojson
 from helpers.registry import fetch
@@ -53,11 +53,6 @@ def nuts3_2021(path: Path) -> gpd.GeoDataFrame:
     return out.sort_values("code", ignore_index=True)
 
 
-def _number(value: str) -> float | None:
-    text = re.sub(r"[^0-9.\-]", "", str(value))
-    return float(text) if text not in {"", "-", "."} else None
-
-
 def business_demography(path: Path, codes: list[str]) -> pd.DataFrame:
     raw = pd.read_csv(path, sep="\t", dtype=str)
     key = raw.columns[0]
@@ -68,7 +63,7 @@ def business_demography(path: Path, codes: list[str]) -> pd.DataFrame:
     rows = raw[keep].drop(columns=[key, "nace"])
     long = rows.melt(id_vars=["indicator", "size", "geo"], var_name="year", value_name="raw")
     long["year"] = long["year"].str.strip().astype(int)
-    long["value"] = long["raw"].map(_number)
+    long["value"] = long["raw"].map(eurostat_number)
     long["measure"] = long["indicator"].map(INDICATORS) + "_" + long["size"].map(SIZES)
     wide = long.pivot_table(index=["geo", "year"], columns="measure", values="value").reset_index()
     wide = wide.rename(columns={"geo": "nuts3"}).dropna(how="all", subset=wide.columns[2:])

@@ -11,12 +11,12 @@ Save outputs: ``rd/cbs_rd_provincie.csv``, ``rd/gdp_nl.csv``, ``rd/eurostat_pane
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
+from helpers.processing.eurostat import eurostat_number
 from helpers.processing.outputs import write_csv
 from helpers.registry import fetch, validate
 
@@ -82,12 +82,6 @@ def cbs_rd(path: Path) -> pd.DataFrame:
     ).sort_values(["year", "provincie"], ignore_index=True)
 
 
-def _number(value: str) -> float | None:
-    """Eurostat cell -> number: flags (p, e, b, ...) dropped, ':' missing."""
-    text = re.sub(r"[^0-9.\-]", "", str(value))
-    return float(text) if text not in {"", "-", "."} else None
-
-
 def gdp_2017_vintage(path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path, sep="\t", dtype=str)
     key = raw.columns[0]
@@ -96,7 +90,7 @@ def gdp_2017_vintage(path: Path) -> pd.DataFrame:
     raw = raw[(raw["unit"] == "MIO_EUR") & raw["geo"].isin(NL_NUTS2)].drop(columns=[key, "unit"])
     long = raw.melt(id_vars="geo", var_name="year", value_name="value")
     long["year"] = long["year"].str.strip().astype(int)
-    long["gdp_mln_euro"] = long["value"].map(_number)
+    long["gdp_mln_euro"] = long["value"].map(eurostat_number)
     long["vintage"] = "2017"
     return long.drop(columns="value")
 
@@ -109,7 +103,7 @@ def gdp_2023_vintage(path: Path) -> pd.DataFrame:
         id_vars="geo", var_name="year", value_name="value"
     )
     long["year"] = long["year"].astype(int)
-    long["gdp_mln_euro"] = long["value"].map(_number)
+    long["gdp_mln_euro"] = long["value"].map(eurostat_number)
     long["vintage"] = "2023"
     return long.drop(columns="value")
 

@@ -4,20 +4,19 @@ screens, print rules) and drop a duplicated inline script of the theme.
 
 folium pages load Leaflet from a CDN by default; offline (or in an archived copy of the book)
 the maps stay blank. :func:`helpers.maps.choropleth` points its maps at
-``_static/leaflet/`` (see :data:`helpers.maps.LEAFLET_ENV` for the CDN switch) and this
+``_static/leaflet/`` (``RI_LEAFLET=cdn`` switches to the CDN, see :mod:`helpers.config`) and this
 extension copies Leaflet 1.9.3 (the version folium 0.20 uses) into the built HTML from the
 ``XStatic-Leaflet`` package, installed from PyPI with the project, never copied by hand.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
-LEAFLET_ENV = "RI_LEAFLET"
+from helpers import config
 
 
 def leaflet_dir() -> Path:
@@ -29,7 +28,7 @@ def leaflet_dir() -> Path:
 def _copy(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    if os.environ.get(LEAFLET_ENV, "local").strip().lower() == "cdn":
+    if config.leaflet_from_cdn():
         return
     target = Path(app.outdir) / "_static" / "leaflet"
     source = leaflet_dir()
