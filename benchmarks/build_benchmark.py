@@ -4,7 +4,8 @@
 
 On a fresh copy of the project (the files git knows) it measures, as a table:
 
-1. a clean build with the runner (parallel notebooks, then Jupyter Book);
+1. a clean build with the runner (parallel notebooks, kernels forked from the kernel template,
+   then Jupyter Book), and the same with every kernel started anew (``RI_KERNELS=spawn``);
 2. a no-op rebuild (nothing changed);
 3. a rebuild after changing one processed data file (and which notebooks ran);
 4. the same notebooks executed by ``jupyter-book build`` itself (``execute_notebooks: force``,
@@ -55,8 +56,8 @@ def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float
     return seconds, result.stdout
 
 
-def runner(project: Path, jobs: int) -> tuple[float, str]:
-    env = dict(os.environ, RI_ROOT=str(project))
+def runner(project: Path, jobs: int, kernels: str = "fork") -> tuple[float, str]:
+    env = dict(os.environ, RI_ROOT=str(project), RI_KERNELS=kernels)
     return timed([sys.executable, "-m", "helpers.runner", "--jobs", str(jobs)], project, env)
 
 
@@ -103,8 +104,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ri-bench-") as tmp:
-        cleans, jbs = [], []
-        for attempt in range(args.repeat):  # alternate, so both see the same machine state
+        cleans, spawns, jbs = [], [], []
+        for attempt in range(args.repeat):  # alternate, so all see the same machine state
+            project = copy_project(Path(tmp) / f"spawn{attempt}")
+            seconds, _ = runner(project, args.jobs, kernels="spawn")
+            spawns.append(seconds)
+            print(f"[bench] clean build, kernels started anew {seconds:.1f} s", flush=True)
             project = copy_project(Path(tmp) / f"project{attempt}")
             seconds, _ = runner(project, args.jobs)
             cleans.append(seconds)
@@ -113,6 +118,8 @@ def main() -> None:
             jbs.append(seconds)
             print(f"[bench] jupyter-book execute_notebooks=force {seconds:.1f} s", flush=True)
         clean, jb = statistics.median(cleans), statistics.median(jbs)
+        spawn = statistics.median(spawns)
+        manifest = json.loads((project / "_build" / "manifest.json").read_text())
         noop, _ = runner(project, args.jobs)
         print(f"[bench] no-op rebuild {noop:.1f} s", flush=True)
         data = project / TOUCHED
@@ -120,7 +127,6 @@ def main() -> None:
         touched, out = runner(project, args.jobs)
         ran = sorted(set(re.findall(r"\) (\S+): executing", out)))
         print(f"[bench] after changing {TOUCHED}: {touched:.1f} s, executed {ran}", flush=True)
-        manifest = json.loads((project / "_build" / "manifest.json").read_text())
         sizes = page_sizes(project)
 
     lines = [
@@ -130,20 +136,27 @@ def main() -> None:
         "| step | seconds | relative |",
         "|---|--:|--:|",
         f"| clean build (runner; runs: {', '.join(f'{c:.1f}' for c in cleans)}) | {clean:.1f} | 1.00 |",
+        f"| clean build, every kernel started anew (`RI_KERNELS=spawn`; runs: {', '.join(f'{c:.1f}' for c in spawns)}) | {spawn:.1f} | {spawn / clean:.2f} |",
         f"| no-op rebuild | {noop:.1f} | {noop / clean:.2f} |",
         f"| rebuild after changing `{TOUCHED}` (ran: {', '.join(ran) or 'none'}) | {touched:.1f} | {touched / clean:.2f} |",
         f"| `jupyter-book build`, execute_notebooks: force, sequential (runs: {', '.join(f'{j:.1f}' for j in jbs)}) | {jb:.1f} | {jb / clean:.2f} |",
         "",
         f"Speed-up of the clean build over Jupyter Book's own execution: {jb / clean:.2f}x",
         "",
-        "| chapter | kernel peak memory (MB) | notebook time (s) | page + figures + data (KB) |",
-        "|---|--:|--:|--:|",
+        f"Speed-up of the clean build with kernels started anew: {jb / spawn:.2f}x",
+        "",
+        "Per chapter, in the last clean build (kernels forked from the template; the first",
+        "notebooks wait for the template to import the libraries):",
+        "",
+        "| chapter | kernel peak memory (MB) | notebook time (s) | of which waiting for the template (s) | page + figures + data (KB) |",
+        "|---|--:|--:|--:|--:|",
     ]
+    nan = float("nan")
     for name, info in manifest["chapters"].items():
         run = info.get("last_run", {})
         lines.append(
-            f"| {name} | {run.get('peak_mb', float('nan')):.0f} | {run.get('seconds', float('nan')):.1f} "
-            f"| {sizes.get(name, 0) / 1024:.0f} |"
+            f"| {name} | {run.get('peak_mb', nan):.0f} | {run.get('seconds', nan):.1f} "
+            f"| {run.get('kernel_wait', nan):.1f} | {sizes.get(name, 0) / 1024:.0f} |"
         )
     report = "\n".join(lines)
     print(report)

@@ -76,6 +76,14 @@ def _snapshot(project):
     return files
 
 
+def test_kernels_of_a_full_build_come_from_the_template(built):
+    project, result = built
+    assert "kernels are forked from a template" in result.stdout
+    manifest = json.loads((project / "_build" / "manifest.json").read_text())
+    kernels = [c["last_run"]["kernel"] for c in manifest["chapters"].values()]
+    assert kernels == ["forked"] * 7
+
+
 def test_failing_notebook_names_notebook_and_cell_and_keeps_the_book(built, tmp_path):
     project, _ = built
     before = _snapshot(project)

@@ -14,7 +14,9 @@ then build the book with Jupyter Book, atomically.
    :func:`helpers.config.data_file`) and the installed packages. Why each notebook ran or was
    skipped is printed and stored in the manifest.
 3. **Parallel.** Notebooks that must run are executed in worker processes (one kernel each,
-   at most ``--jobs``, default the number of cores), with progress, time and peak memory.
+   at most ``--jobs``, default the number of cores), with progress, time and peak memory. On
+   Linux the kernels are forked from a template that has imported the libraries once
+   (:mod:`helpers.kernel_fork`; ``RI_KERNELS=spawn`` starts each kernel anew).
 4. **Atomic.** Everything is built in ``_build/.work``: executed notebooks, then the HTML from a
    copy of the book sources. Only when all notebooks and the book build succeed do the new
    executed notebooks and HTML replace the published ones; otherwise nothing published
@@ -49,6 +51,9 @@ import yaml
 from helpers import config
 
 KERNEL_NAME = "regionale-innovatie"
+#: ``RI_KERNELS=spawn`` starts every kernel as a new interpreter instead of forking it from
+#: the kernel template (see :mod:`helpers.kernel_fork`).
+KERNELS_ENV = "RI_KERNELS"
 MANIFEST_VERSION = 1
 
 
@@ -359,10 +364,11 @@ def plan(
 # --- execution ------------------------------------------------------------------------------
 
 
-def ensure_kernel() -> None:
+def ensure_kernel() -> list[str]:
     """Register this interpreter as the notebooks' kernel (inside the environment); a
     registered kernel that starts another interpreter (e.g. a moved or copied environment)
-    is registered anew, so notebooks never run with other packages than the runner."""
+    is registered anew, so notebooks never run with other packages than the runner.
+    Returns the kernel's command."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
@@ -371,7 +377,7 @@ def ensure_kernel() -> None:
         # virtual environments share the same base python.
         env = Path(argv[0]).parent.parent if argv else None
         if env is not None and env.exists() and env.resolve() == Path(sys.prefix).resolve():
-            return
+            return argv
     except NoSuchKernel:
         pass
     subprocess.run(
@@ -379,6 +385,7 @@ def ensure_kernel() -> None:
          "--display-name", "Python (regionale-innovatie)"],
         check=True, capture_output=True,
     )  # fmt: skip
+    return KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -405,7 +412,9 @@ def failing_cell(notebook: Path, traceback_lines: int = 0) -> str:
 
 
 class _PeakMemory:
-    """Samples the resident memory of this process's children (the kernel) in a thread."""
+    """Samples the resident memory of the kernel (this process's children, or the kernel
+    forked for it from the template) in a thread. A forked kernel's resident memory includes
+    the libraries it shares with the template."""
 
     def __init__(self, interval: float = 0.1) -> None:
         import threading
@@ -417,10 +426,16 @@ class _PeakMemory:
     def _run(self, interval: float) -> None:
         import psutil
 
+        from helpers import kernel_fork
+
         me = psutil.Process()
         while not self._stop.is_set():
             total = 0
-            for child in me.children(recursive=True):
+            kernels = []  # forked from the kernel template: not children of this process
+            for pid in kernel_fork.launched_pids:
+                with contextlib.suppress(psutil.Error):
+                    kernels.append(psutil.Process(pid))
+            for child in me.children(recursive=True) + kernels:
                 try:
                     total += child.memory_info().rss
                 except psutil.Error:
@@ -455,9 +470,18 @@ def _stderr_to(path: Path) -> Iterator[None]:
 def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict:
     """Worker: run one notebook (its own kernel) and report time, peak memory and reads.
     The kernel's own log (its transport warning, a note when it is interrupted during
-    shutdown) goes to ``_build/logs/<name>.kernel.log``, not into the build output."""
+    shutdown) goes to ``_build/logs/<name>.kernel.log``, not into the build output. The
+    kernel is forked from the kernel template when the runner started one."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from helpers import kernel_fork
+
+    kernel_fork.launched_pids.clear()
+    kernel_fork.waited.clear()
+    manager = {}
+    if os.environ.get(kernel_fork.SERVER_ENV):
+        manager["kernel_manager_class"] = kernel_fork.ForkingKernelManager
 
     trace = Path(stage) / f".reads-{name}.tsv"
     trace.unlink(missing_ok=True)
@@ -473,7 +497,7 @@ def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict
                 kernel_name=KERNEL_NAME, progress_bar=False,
                 # no save after every cell: each rewrites and validates the whole notebook,
                 # maps included; the executed notebook is written once, at the end
-                request_save_on_cell_execute=False,
+                request_save_on_cell_execute=False, **manager,
             )  # fmt: skip
         except PapermillExecutionError:
             error = failing_cell(output, traceback_lines=15)
@@ -484,6 +508,8 @@ def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict
     return {
         "name": name,
         "seconds": time.perf_counter() - started,
+        "kernel": "forked" if kernel_fork.launched_pids else "started",
+        "kernel_wait": sum(kernel_fork.waited),
         "peak_mb": memory.peak / 2**20,
         "error": error,
         "reads": files,
@@ -511,7 +537,14 @@ def load_timings() -> dict[str, float]:
 
 def save_timings(results: dict[str, dict]) -> None:
     timings = load_timings()
-    timings.update({name: round(r["seconds"], 2) for name, r in results.items() if not r["error"]})
+    # the notebook's own time: not the wait for the kernel template at the start of a build
+    timings.update(
+        {
+            name: round(r["seconds"] - r.get("kernel_wait", 0.0), 2)
+            for name, r in results.items()
+            if not r["error"]
+        }
+    )
     try:
         _timings_file().parent.mkdir(parents=True, exist_ok=True)
         _timings_file().write_text(json.dumps(timings, indent=1, sort_keys=True))
@@ -519,11 +552,24 @@ def save_timings(results: dict[str, dict]) -> None:
         pass  # only a hint
 
 
+def kernel_template(kernel_cmd: list[str], count: int) -> contextlib.AbstractContextManager:
+    """The kernel template for this build (:mod:`helpers.kernel_fork`), or nothing: only on
+    Linux, for a kernel command of this environment, and when there are at least as many
+    notebooks to run as it takes to pay back its start (two), unless ``RI_KERNELS=spawn``."""
+    from helpers import kernel_fork
+
+    parsed = kernel_fork.kernel_command(kernel_cmd)
+    wanted = os.environ.get(KERNELS_ENV, "fork").strip().lower() != "spawn"
+    if not wanted or parsed is None or sys.platform != "linux" or count < 2:
+        return contextlib.nullcontext()
+    return kernel_fork.KernelTemplate(interpreter_options=parsed[0])
+
+
 def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dict[str, dict]:
     """Execute the planned notebooks into ``stage`` in parallel; copy the skipped ones (and
     their assets) from the published target. Raises on the first failure (after the running
     notebooks finish)."""
-    ensure_kernel()
+    kernel_cmd = ensure_kernel()
     stage.mkdir(parents=True, exist_ok=True)
     (stage / "_assets").mkdir(exist_ok=True)
     results: dict[str, dict] = {}
@@ -553,7 +599,10 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
     # threads at this point); each notebook still gets its own kernel process.
     context = get_context("fork" if sys.platform == "linux" else "spawn")
     failures = []
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    template = kernel_template(kernel_cmd, len(to_run))
+    if not isinstance(template, contextlib.nullcontext):
+        print(f"[book] kernels are forked from a template with the libraries imported once ({KERNELS_ENV}=spawn starts each anew)", flush=True)  # fmt: skip
+    with template, ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {}
         for item in to_run:
             chapter = item.chapter
@@ -575,7 +624,12 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
                 for other in futures:
                     other.cancel()
             else:
-                print(f"[book] ({number}/{total}) {item.chapter.name}: done in {result['seconds']:.1f} s, peak memory {result['peak_mb']:.0f} MB", flush=True)  # fmt: skip
+                waited = (
+                    f" ({result['kernel_wait']:.1f} s waiting for the kernel template)"
+                    if result["kernel_wait"] >= 0.1
+                    else ""
+                )
+                print(f"[book] ({number}/{total}) {item.chapter.name}: done in {result['seconds']:.1f} s{waited}, peak memory {result['peak_mb']:.0f} MB", flush=True)  # fmt: skip
     save_timings(results)
     if failures:
         item, result = failures[0]
@@ -725,6 +779,8 @@ def save_manifest(
                 "last_run": {
                     "reason": item.reason,
                     "seconds": round(res["seconds"], 2),
+                    "kernel": res.get("kernel", "started"),
+                    "kernel_wait": round(res.get("kernel_wait", 0.0), 2),
                     "peak_mb": round(res["peak_mb"], 1),
                 },
             }
