@@ -94,6 +94,8 @@ def test_page_loads_offline_and_every_map_draws(browser, site, path):
         # every region is drawn (network maps add lines and circles on top of their regions)
         assert features > 0 and drawn >= features, f"{path}: {drawn} shapes for {features} regions"
         assert frame.locator(".ri-legend").count() == 1  # legend on the map
+        credit = frame.locator(".leaflet-control-attribution").inner_text()
+        assert "Bron: " in credit and "Status: " in credit, f"{path}: map without source/status"
     for image in page.locator("article img").all():
         assert image.evaluate("img => img.complete && img.naturalWidth > 0"), image.get_attribute(
             "src"

@@ -1,3 +1,6 @@
+import json
+import re
+
 import pandas as pd
 import pytest
 
@@ -85,6 +88,19 @@ def test_choropleth_static_and_interactive_from_one_call(summary):
     assert len(result.static.axes[0].get_legend().get_texts()) >= 1
     numeric = choropleth(gdf, "score_eu", k=3, legend_title="Score")
     assert numeric.data["klasse"].nunique() == 3
+    assert "addAttribution" not in html  # nothing to credit without a source
+
+
+def test_interactive_map_credits_source_and_status(summary):
+    scores = europe.scores_for_year(summary, 2023)
+    gdf, _ = europe.regions_with_geometry(scores[scores.country == "NL"])
+    gdf["name"] = gdf["region_name"]
+    result = choropleth(gdf, "score_eu", k=3, source="R&D-bron", status="benadering")
+    html = result.interactive.get_root().render()
+    credit = json.loads(re.search(r"attributionControl\.addAttribution\((.*?)\);", html)[1])
+    assert credit.startswith("Bron: R&amp;D-bron · Status: benadering (open vervanging")
+    with pytest.raises(ValueError, match="unknown status"):
+        choropleth(gdf, "score_eu", k=3, source="CBS", status="geschat")
 
 
 def test_choropleth_rejects_unknown_categories(summary):

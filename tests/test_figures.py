@@ -30,30 +30,14 @@ def test_book_figure_writes_image_and_data_and_carries_source_and_alt(in_tmp):
     assert "Bron: CBS." in md and "{download}" in md
 
 
-def test_book_figure_requires_alt_text_and_source(in_tmp):
+@pytest.mark.parametrize(
+    "missing, message", [({"alt": " "}, "alt text"), ({"source": ""}, "source")]
+)
+def test_book_figure_requires_alt_text_and_source(in_tmp, missing, message):
     fig, _ = plt.subplots()
-    with pytest.raises(ValueError, match="alt text"):
-        figures.book_figure(
-            fig,
-            chapter="t",
-            name="f",
-            caption="c",
-            source="CBS",
-            alt=" ",
-            data=pd.DataFrame(),
-            status="origineel",
-        )
-    with pytest.raises(ValueError, match="source"):
-        figures.book_figure(
-            fig,
-            chapter="t",
-            name="f",
-            caption="c",
-            source="",
-            alt="a",
-            data=pd.DataFrame(),
-            status="origineel",
-        )
+    given = dict(chapter="t", name="f", caption="c", source="CBS", alt="a", status="origineel")
+    with pytest.raises(ValueError, match=message):
+        figures.book_figure(fig, data=pd.DataFrame(), **{**given, **missing})
 
 
 def test_book_table_is_a_numbered_myst_table(in_tmp):

@@ -49,6 +49,15 @@ def available_years(summary: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in summary["year"].unique())
 
 
+def index_base_year(summary: pd.DataFrame) -> int:
+    """The year in which the edition's index is fixed at EU = 100 (RIS 2023: 2016)."""
+    eu = summary[summary["region"] == "EU"]
+    base = eu.loc[eu["index"].round(2) == 100, "year"]
+    if len(base) != 1:
+        raise ValueError(f"RIS {summary.attrs.get('edition', '?')}: no single year with EU = 100")
+    return int(base.iloc[0])
+
+
 def check_year(summary: pd.DataFrame, year: int) -> int:
     """``year`` as int if the edition covers it; otherwise an error listing the years."""
     edition = summary.attrs.get("edition", "?")

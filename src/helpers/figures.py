@@ -31,10 +31,15 @@ STATUSES = {
 }
 
 
-def _status_line(status: str) -> str:
+def status_label(status: str) -> str:
+    """The reader's wording of a status key; an unknown key lists the valid ones."""
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
-    return f"**Status: {STATUSES[status]}.** "
+    return STATUSES[status]
+
+
+def _status_line(status: str) -> str:
+    return f"**Status: {status_label(status)}.** "
 
 
 @dataclass

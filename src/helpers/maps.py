@@ -8,6 +8,7 @@ formatted values) and a legend.
 
 from __future__ import annotations
 
+import html
 import warnings
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from helpers import config, style
+from helpers.figures import status_label
 
 EQUAL_AREA_EUROPE = 3035
 
@@ -88,6 +90,7 @@ def choropleth(
     bounds: tuple[float, float, float, float] | None = None,
     figsize: tuple[float, float] = (8, 8),
     source: str = "",
+    status: str = "",
 ) -> MapResult:
     """Static and interactive choropleth from the same data.
 
@@ -95,6 +98,8 @@ def choropleth(
     otherwise ``column`` is numeric and classed with ``scheme``/``k``. ``tooltip`` maps
     column -> Dutch label for the hover box (values should be pre-formatted strings).
     ``bounds`` (xmin, ymin, xmax, ymax in the map ``projection``) crops the static map.
+    ``source`` is printed on the static map; the interactive map shows it with ``status`` (a
+    key of :data:`helpers.figures.STATUSES`) in its attribution line.
     """
     gdf = gdf.copy()
     if categories is not None:
@@ -125,6 +130,7 @@ def choropleth(
     interactive = _interactive(
         gdf, name_column, colours, has_missing, missing_label, tooltip or {}, legend_title
     )
+    _attribute(interactive, source, status)
     data = pd.DataFrame(gdf.drop(columns=["geometry", "_colour"])).rename(
         columns={"_class": "klasse"}
     )
@@ -207,6 +213,24 @@ def _interactive(
     return fmap
 
 
+def _attribute(fmap: folium.Map, source: str, status: str) -> None:
+    """Source and status in the interactive map's attribution line (bottom right), where web
+    maps credit their data."""
+    parts = [f"Bron: {source}"] if source else []
+    if status:
+        parts.append(f"Status: {status_label(status)}")
+    if not parts:
+        return
+    macro = branca.element.MacroElement()
+    macro._template = branca.element.Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});"
+        "{% endmacro %}"
+    )
+    macro.text = html.escape(" · ".join(parts))
+    fmap.add_child(macro)
+
+
 def _legend(title: str, items: dict[str, str]) -> branca.element.MacroElement:
     rows = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;background:{c};'
@@ -248,6 +272,7 @@ def network_map(
     labels: int = 6,
     title: str = "",
     source: str = "",
+    status: str = "",
     tooltip_unit: str = "projecten",
 ) -> NetworkMapResult:
     """Links between places drawn on a map: static (print) and interactive (folium).
@@ -255,7 +280,8 @@ def network_map(
     ``nodes`` has a ``node`` code column (matching ``regions.code``), ``naam`` and ``size``;
     ``edges`` has ``a``, ``b`` and ``weight``. Links below ``min_weight`` are left out; line
     width and opacity grow with the weight, so the strong ties stand out; the ``labels``
-    largest nodes are named. ``background`` (e.g. provinces) is drawn underneath.
+    largest nodes are named. ``background`` (e.g. provinces) is drawn underneath. ``source``
+    and ``status`` are shown as in :func:`choropleth`.
     """
     points = regions.set_index("code").geometry.representative_point()
     drawn = edges[edges[weight] >= min_weight].copy()
@@ -340,4 +366,5 @@ def network_map(
             },
         )  # fmt: skip
     )
+    _attribute(fmap, source, status)
     return NetworkMapResult(static=fig, interactive=fmap, nodes=shown, edges=drawn)

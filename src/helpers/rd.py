@@ -60,6 +60,12 @@ def gdp() -> pd.DataFrame:
     return pd.read_csv(config.data_file("processed", "rd", "gdp_nl.csv"), dtype={"vintage": str})
 
 
+def gdp_last_years() -> dict[str, int]:
+    """The last year each Eurostat GDP vintage covers, oldest vintage first."""
+    last = gdp().groupby("vintage")["year"].max()
+    return {str(vintage): int(year) for vintage, year in last.sort_index().items()}
+
+
 def eurostat_panel() -> pd.DataFrame:
     return pd.read_csv(config.data_file("processed", "rd", "eurostat_panel_nl.csv"))
 

@@ -210,40 +210,39 @@ def theme_section(
         proj_txt=net.nodes["projecten"].map(fmt_number),
     )
     gdf, _ = nl.join_to_boundaries(per_place.drop(columns=["naam"]), regions, code="gemeente")
+    on_map = {"source": source.split(";")[0].split(" (")[0], "status": status}  # short source
     place_map = choropleth(
         gdf, "mln", scheme="quantiles", k=5,
         tooltip={"mln_txt": amount_label, "proj_txt": "Projecten"},
         legend_title=amount_label, missing_label="Geen deelname", projection=28992,
-        figsize=(7, 8), source=source.split(";")[0].split(" (")[0],
+        figsize=(7, 8), **on_map,
     )  # fmt: skip
     hubs = net.nodes.head(3)
     net_map = network_map(
-        net.nodes, net.edges, regions, provinces, min_weight=min_edge_weight,
-        source=source.split(";")[0].split(" (")[0],
+        net.nodes, net.edges, regions, provinces, min_weight=min_edge_weight, **on_map,
     )  # fmt: skip
     name = f"thema-{slot}"
     top_place = per_place.sort_values("mln", ascending=False).head(3)
+    common = {"chapter": "topsectoren", "source": source, "status": status}
     figures = [
         book_figure(
-            place_map.static, chapter="topsectoren", name=f"{name}-plaatsen",
+            place_map.static, name=f"{name}-plaatsen",
             caption=f"{theme}: {amount_label.split(' (')[0]} per gemeente, projecten gestart {period}",
-            source=source,
             alt=f"Kaart van de gemeenten naar {amount_label} in het thema {theme}; het meest in "
                 f"{join_dutch(top_place['naam'].astype(str).tolist())}.",
-            data=per_place, status=status,
+            data=per_place, **common,
         ),
         place_map.interactive,
         book_figure(
-            net_map.static, chapter="topsectoren", name=f"{name}-netwerk",
+            net_map.static, name=f"{name}-netwerk",
             caption=f"{theme}: samenwerking tussen plaatsen (minstens {min_edge_weight} gezamenlijke projecten), {period}",
-            source=source,
             alt=f"Netwerkkaart van Nederland: lijnen tussen plaatsen die samen in projecten zitten "
                 f"(thema {theme}); de sterkste knooppunten zijn {join_dutch(hubs['naam'].astype(str).tolist())}.",
             data=net_map.edges.assign(
                 naam_a=net_map.edges["a"].map(net.nodes.set_index("gemeente")["naam"]),
                 naam_b=net_map.edges["b"].map(net.nodes.set_index("gemeente")["naam"]),
             ),
-            status=status,
+            **common,
         ),
         net_map.interactive,
     ]  # fmt: skip
