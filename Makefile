@@ -31,10 +31,10 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 data: $(STAMP)
-	$(BIN)/python -m helpers.processing
+	$(BIN)/python -m helpers.data.processing
 
 book: $(STAMP)
-	$(BIN)/python -m helpers.runner $(foreach p,$(PARAMS),--set $(p)) $(if $(VARIANT),--variant $(VARIANT)) $(if $(JOBS),--jobs $(JOBS))
+	$(BIN)/python -m helpers.build.runner $(foreach p,$(PARAMS),--set $(p)) $(if $(VARIANT),--variant $(VARIANT)) $(if $(JOBS),--jobs $(JOBS))
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build_benchmark.py
@@ -42,6 +42,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

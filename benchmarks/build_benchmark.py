@@ -58,7 +58,7 @@ def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float
 
 def runner(project: Path, jobs: int, kernels: str = "fork") -> tuple[float, str]:
     env = dict(os.environ, RI_ROOT=str(project), RI_KERNELS=kernels)
-    return timed([sys.executable, "-m", "helpers.runner", "--jobs", str(jobs)], project, env)
+    return timed([sys.executable, "-m", "helpers.build.runner", "--jobs", str(jobs)], project, env)
 
 
 def jupyter_book_force(project: Path) -> float:

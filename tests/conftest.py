@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers import config
-from helpers.registry import raw_data_available
+from helpers.data.registry import raw_data_available
 
 ROOT = config.ROOT
 
@@ -23,7 +23,7 @@ ROOT = config.ROOT
 @pytest.fixture(scope="session")
 def raw_mirror() -> Path | None:
     """Raw data (mirror or download); skips with the reason when it cannot be reached."""
-    from helpers.processing import STEPS
+    from helpers.data.processing import STEPS
 
     ok, reason = raw_data_available([s for step in STEPS.values() for s in step.SOURCES])
     if not ok:
@@ -62,7 +62,7 @@ def run_notebook(tmp_path_factory: pytest.TempPathFactory):
     """Execute a chapter notebook with papermill (as an analyst would) in a temp folder."""
     import papermill
 
-    from helpers.runner import KERNEL_NAME, ensure_kernel
+    from helpers.build.runner import KERNEL_NAME, ensure_kernel
 
     ensure_kernel()
 
@@ -114,7 +114,7 @@ def run_runner(project: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the build runner on another checkout (RI_ROOT) with this interpreter."""
     env = dict(os.environ, RI_ROOT=str(project))
     return subprocess.run(
-        [sys.executable, "-m", "helpers.runner", *args],
+        [sys.executable, "-m", "helpers.build.runner", *args],
         cwd=project, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from conftest import run_runner
-from helpers.registry import load_registry
-from helpers.runner import load_params
+from helpers.build.runner import load_params
+from helpers.data.registry import load_registry
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from helpers.runner import load_params
+from helpers.build.runner import load_params
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import cbs, education, nl
+from helpers.chapters import hoogopgeleiden
+from helpers.data import cbs
+from helpers.geography import nl
 
 
 def test_fetch_table_resolves_titles_cleans_codes_and_follows_paging(cbs_server):
@@ -57,7 +59,7 @@ def test_offline_raises_unavailable(monkeypatch, tmp_path):
 
 
 def test_gemeente_share_and_join_to_boundaries(cbs_server):
-    data = education.gemeente_online(2016)
+    data = hoogopgeleiden.gemeente_online(2016)
     assert set(data["gemeente"]) == {"GM0363", "GM0344", "GM0599", "GM0014", "GM9999"}
     amsterdam = data.loc[data["gemeente"] == "GM0363", "pct_hoog"].item()
     assert amsterdam == pytest.approx(25.5 + 30.5)

@@ -4,22 +4,24 @@ import re
 import pandas as pd
 import pytest
 
-from helpers import config, europe, style
-from helpers.maps import choropleth
+from helpers import config
+from helpers.chapters import europa
+from helpers.presentation import style
+from helpers.presentation.maps import choropleth
 
 
 @pytest.fixture(scope="module")
 def summary():
-    return europe.load_summary(2023)
+    return europa.load_summary(2023)
 
 
 def test_recomputed_groups_for_2023_equal_the_database_groups(summary):
-    scores = europe.scores_for_year(summary, 2023)
+    scores = europa.scores_for_year(summary, 2023)
     assert (scores["group"] == scores["performance_group_2023"]).all()
 
 
 def test_scores_relative_to_the_eu_of_the_same_year(summary):
-    scores = europe.scores_for_year(summary, 2021)
+    scores = europa.scores_for_year(summary, 2021)
     raw = pd.read_csv(config.PROCESSED_DIR / "ris" / "ris2023_summary.csv")
     eu_2021 = raw[(raw.region == "EU") & (raw.year == 2021)]["index"].item()
     utrecht_2021 = raw[(raw.region == "NL31") & (raw.year == 2021)]["index"].item()
@@ -29,25 +31,25 @@ def test_scores_relative_to_the_eu_of_the_same_year(summary):
 
 
 def test_unknown_year_lists_available_years(summary):
-    with pytest.raises(europe.UnknownParameterError) as err:
-        europe.check_year(summary, 1999)
+    with pytest.raises(europa.UnknownParameterError) as err:
+        europa.check_year(summary, 1999)
     assert "1999" in str(err.value)
     assert "2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023" in str(err.value)
 
 
 def test_unknown_edition_lists_available_editions():
-    with pytest.raises(europe.UnknownParameterError, match="available editions: 2023"):
-        europe.load_summary(2017)
+    with pytest.raises(europa.UnknownParameterError, match="available editions: 2023"):
+        europa.load_summary(2017)
 
 
 @pytest.mark.parametrize(("relative", "group"), [(125.01, "Leader"), (125.0, "Strong"), (100.5, "Strong"),
                                                   (99.9, "Moderate"), (70.0, "Emerging"), (12, "Emerging")])  # fmt: skip
 def test_performance_group_thresholds(relative, group):
-    assert europe.performance_group(relative) == group
+    assert europa.performance_group(relative) == group
 
 
 def test_published_table_1_as_printed():
-    table = europe.published_table().set_index("provincie")
+    table = europa.published_table().set_index("provincie")
     assert list(table.loc["Utrecht", ["score_nl", "score_eu"]]) == [107.5, 136.6]
     assert list(table.loc["Friesland", ["score_nl", "score_eu"]]) == [74.8, 95.0]
     assert (table["prestatiegroep"] == "Innovatieleider").sum() == 7
@@ -55,28 +57,28 @@ def test_published_table_1_as_printed():
 
 
 def test_province_table_has_the_twelve_provinces_best_first(summary):
-    table = europe.province_table(europe.scores_for_year(summary, 2023))
+    table = europa.province_table(europa.scores_for_year(summary, 2023))
     assert len(table) == 12 and table["score_eu"].is_monotonic_decreasing
     assert table["score_nl_gem"].mean() == pytest.approx(100)
 
 
 def test_every_ris_region_joins_a_geometry(summary):
-    scores = europe.scores_for_year(summary, 2023)
-    gdf, report = europe.regions_with_geometry(scores)
+    scores = europa.scores_for_year(summary, 2023)
+    gdf, report = europa.regions_with_geometry(scores)
     assert report.unjoined == []
     assert len(gdf) == len(scores) == len(report.joined)
 
 
 def test_join_reports_codes_without_geometry(summary):
-    scores = europe.scores_for_year(summary, 2023)
+    scores = europa.scores_for_year(summary, 2023)
     fake = pd.concat([scores, scores.iloc[[0]].assign(region="XX9")], ignore_index=True)
-    gdf, report = europe.regions_with_geometry(fake)
+    gdf, report = europa.regions_with_geometry(fake)
     assert report.unjoined == ["XX9"] and len(gdf) == len(scores)
 
 
 def test_choropleth_static_and_interactive_from_one_call(summary):
-    scores = europe.scores_for_year(summary, 2023)
-    gdf, _ = europe.regions_with_geometry(scores[scores.country.isin(["NL", "BE"])])
+    scores = europa.scores_for_year(summary, 2023)
+    gdf, _ = europa.regions_with_geometry(scores[scores.country.isin(["NL", "BE"])])
     gdf["name"] = gdf["region_name"]
     result = choropleth(gdf, "group_nl", categories=style.PERFORMANCE_COLOURS,
                         tooltip={"region": "Code"}, legend_title="Groep")  # fmt: skip
@@ -92,8 +94,8 @@ def test_choropleth_static_and_interactive_from_one_call(summary):
 
 
 def test_interactive_map_credits_source_and_status(summary):
-    scores = europe.scores_for_year(summary, 2023)
-    gdf, _ = europe.regions_with_geometry(scores[scores.country == "NL"])
+    scores = europa.scores_for_year(summary, 2023)
+    gdf, _ = europa.regions_with_geometry(scores[scores.country == "NL"])
     gdf["name"] = gdf["region_name"]
     result = choropleth(gdf, "score_eu", k=3, source="R&D-bron", status="benadering")
     html = result.interactive.get_root().render()
@@ -104,8 +106,8 @@ def test_interactive_map_credits_source_and_status(summary):
 
 
 def test_choropleth_rejects_unknown_categories(summary):
-    scores = europe.scores_for_year(summary, 2023)
-    gdf, _ = europe.regions_with_geometry(scores.head(3))
+    scores = europa.scores_for_year(summary, 2023)
+    gdf, _ = europa.regions_with_geometry(scores.head(3))
     gdf["name"] = gdf["region_name"]
     with pytest.raises(ValueError, match="no colour"):
         choropleth(gdf, "group", categories={"Leader": "#000"})

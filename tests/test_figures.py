@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import figures  # noqa: E402
+from helpers.presentation import figures  # noqa: E402
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import firms, nl, userfiles
+from helpers.chapters import firms
+from helpers.geography import nl, userfiles
 
 USER_FILES = Path(__file__).parent / "fixtures" / "user_files"
 

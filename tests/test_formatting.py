@@ -2,7 +2,13 @@ import math
 
 import pytest
 
-from helpers.formatting import fmt_number, fmt_percent, fmt_signed, join_dutch, number_word
+from helpers.presentation.formatting import (
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    join_dutch,
+    number_word,
+)
 
 
 @pytest.mark.parametrize(

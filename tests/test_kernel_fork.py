@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import kernel_fork
-from helpers.runner import KERNEL_NAME, ensure_kernel
+from helpers.build import kernel_fork
+from helpers.build.runner import KERNEL_NAME, ensure_kernel
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the template forks (Linux)")
 
@@ -23,7 +23,8 @@ for name in PRELOAD:  # a kernel that imports what the template preloads (env va
     importlib.import_module(name)
 import matplotlib
 import matplotlib.pyplot as plt
-from helpers import maps, narrative, nl  # the book's own code: imported after the fork
+from helpers.presentation import maps, narrative
+from helpers.geography import nl  # the book's own code: imported after the fork
 import pandas as pd
 print(repr({
     "cwd": os.getcwd(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import nl
+from helpers.geography import nl
 
 
 def test_crosswalk_nests_gemeente_in_corop_in_provincie():

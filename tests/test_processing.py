@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from helpers import config
-from helpers.processing import STEPS, ris, run_all
+from helpers.data.processing import STEPS, ris, run_all
 
 
 def test_processing_reproduces_committed_outputs(raw_mirror, tmp_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import rd
-from helpers.europe import UnknownParameterError
-from helpers.registry import SchemaError
+from helpers.chapters import rd
+from helpers.chapters.europa import UnknownParameterError
+from helpers.data.registry import SchemaError
 
 
 def test_rd_2015_totals_and_ranking():

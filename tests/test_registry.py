@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import config, registry
-from helpers.registry import DataSourceError, fetch, load_registry
+from helpers import config
+from helpers.data import registry
+from helpers.data.registry import DataSourceError, fetch, load_registry
 
 
 def test_every_registered_file_has_a_pinned_url_or_a_mirror_only_reason():
@@ -136,7 +137,7 @@ def test_download_with_pooch_into_cache_and_checksum_failure(tmp_path, http_serv
 def test_schema_failure_names_the_file(tmp_path):
     import pandas as pd
 
-    from helpers.processing import ris
+    from helpers.data.processing import ris
 
     bad = pd.DataFrame({"Indicator": ["x"], "Year": [2020], "Country": ["NL"]})
     with pytest.raises(registry.SchemaError, match="RIS_2023.xlsx"):

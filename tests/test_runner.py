@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from helpers import config, runner
+from helpers import config
+from helpers.build import runner
 
 
 def test_parameters_cell_is_read_without_papermill():

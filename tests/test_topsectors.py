@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import nl, topsectors
+from helpers.chapters import topsectoren
+from helpers.geography import nl
 
 
 @pytest.mark.parametrize(
@@ -45,7 +46,7 @@ def test_pairs_n_places_give_n_choose_2_links_and_no_self_links():
          ("p3", "A"), ("p3", "B"),  # A-B once more
          ("p4", "C"), ("p4", None)]  # an unplaced participant adds nothing
     )  # fmt: skip
-    links = topsectors.pairs(data)
+    links = topsectoren.pairs(data)
     assert len(links) == 6
     assert not (links["a"] == links["b"]).any()
     weights = {(r.a, r.b): r.projecten for r in links.itertuples()}
@@ -62,7 +63,7 @@ def test_network_measures_and_province_crossing():
             "bedrag": [1.0, 2.0, 3.0, 4.0, 5.0],
         }
     )
-    net = topsectors.network(data)
+    net = topsectoren.network(data)
     nodes = net.nodes.set_index("gemeente")
     assert nodes.loc["GM0363", "degree"] == 2 and nodes.loc["GM0363", "strength"] == 3
     # links: AMS-HLM (2, same province), AMS-UTR (1), HLM-UTR (1): 2 of 4 cross a border
@@ -78,10 +79,10 @@ def test_rvo_file_in_the_documented_schema(tmp_path):
         "A,,Den Haag,HTSM,2014,50000\n"
         "B,GM0772,,LSH,2015,0\n"
     )
-    data = topsectors.load_rvo(path)
+    data = topsectoren.load_rvo(path)
     assert data["gemeente"].tolist() == ["GM0772", "GM0518", "GM0772"]
     assert set(data["thema"]) == {"HTSM", "LSH"}
-    assert len(topsectors.pairs(data[data["thema"] == "HTSM"])) == 1
+    assert len(topsectoren.pairs(data[data["thema"] == "HTSM"])) == 1
 
 
 @pytest.mark.parametrize(
@@ -102,15 +103,15 @@ def test_rvo_file_errors_name_file_and_problem(tmp_path, text, message):
     path = tmp_path / "rvo.csv"
     path.write_text(text)
     with pytest.raises(ValueError, match=message):
-        topsectors.load_rvo(path)
+        topsectoren.load_rvo(path)
 
 
 def test_h2020_match_rate_and_year_filter():
-    all_years = topsectors.h2020(2014, 2020)
-    rate = topsectors.match_rate(all_years)
+    all_years = topsectoren.h2020(2014, 2020)
+    rate = topsectoren.match_rate(all_years)
     assert 70 < rate.participations < 80 and 80 < rate.amount < 90
-    early = topsectors.h2020(2014, 2016)
+    early = topsectoren.h2020(2014, 2016)
     assert early["start_year"].max() <= 2016
     assert early["project"].nunique() < all_years["project"].nunique()
     with pytest.raises(ValueError, match="start years"):
-        topsectors.h2020(2030, 2031)
+        topsectoren.h2020(2030, 2031)

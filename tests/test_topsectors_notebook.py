@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import read_glue
-from helpers import topsectors
+from helpers.chapters import topsectoren
 
 pytestmark = pytest.mark.slow
 USER_FILES = Path(__file__).parent / "fixtures" / "user_files"
@@ -24,11 +24,11 @@ def test_year_range_changes_networks_and_numbers(run_notebook):
     )
     assert early["ts_1_links"] != full["ts_1_links"]
     # the text reports what the data say (computed here independently)
-    data = topsectors.h2020(2014, 2020)
-    net = topsectors.network(data[data["thema"] == "Hightech en materialen"])
+    data = topsectoren.h2020(2014, 2020)
+    net = topsectoren.network(data[data["thema"] == "Hightech en materialen"])
     assert full["ts_1_projects"] == f"{net.n_projects:,}".replace(",", ".")
     assert full["ts_1_hubs"].startswith(net.nodes.iloc[0]["naam"].lstrip("'"))
-    assert full["ts_match"] == f"{topsectors.match_rate(data).participations:.0f}%"
+    assert full["ts_match"] == f"{topsectoren.match_rate(data).participations:.0f}%"
 
 
 def test_rvo_file_goes_through_the_same_functions(run_notebook):

@@ -1,10 +1,27 @@
-"""Helpers for the book *Regionale innovatie in Nederland*.
+"""Helpers of the book *Regionale innovatie in Nederland*, in layers imported one way only
+(an ``import-linter`` contract in ``pyproject.toml`` enforces it, ``make test`` checks it):
 
-Notebooks hold narrative and a few calls; the logic lives here: data registry and loading
-(:mod:`helpers.registry`), processing steps (:mod:`helpers.processing`), Dutch number
-formatting (:mod:`helpers.formatting`), house style (:mod:`helpers.style`), figures, maps,
-charts and tables (:mod:`helpers.figures`, :mod:`helpers.maps`, :mod:`helpers.charts`),
-narrative numbers (:mod:`helpers.narrative`) and the build runner (:mod:`helpers.runner`).
+``helpers.config``
+    Paths and settings (one place); every layer may use it.
+``helpers.data``
+    Data access: the source registry and raw-file fetching (:mod:`~helpers.data.registry`),
+    processing steps raw -> ``data/processed`` (:mod:`~helpers.data.processing`), loaders of
+    processed tables shared by chapters (:mod:`~helpers.data.tables`), the CBS StatLine
+    client (:mod:`~helpers.data.cbs`) and parameter checks (:mod:`~helpers.data.checks`).
+``helpers.geography``
+    Dutch geography: boundaries, crosswalks, recoding of gemeente codes, place names, joins
+    (:mod:`~helpers.geography.nl`); files analysts supply, placed in gemeenten
+    (:mod:`~helpers.geography.userfiles`).
+``helpers.chapters``
+    Chapter logic, one module per chapter notebook with the same name: returns tables and
+    small result objects, never draws. Chapter modules do not import one another.
+``helpers.presentation``
+    Dutch formatting, house style, numbered figures and tables, charts, maps and narrative
+    glue.
+``helpers.build``
+    The build runner (``make book``), the provenance page and the Sphinx extension. It knows
+    no chapter: chapters and their parameters are declared in ``params.yml``.
+
+A layer imports only the layers listed above it here (data -> geography -> chapters ->
+presentation -> build).
 """
-
-__version__ = "0.1.0"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers.registry import Source, load_registry
+from helpers.data.registry import Source, load_registry
 
 STATUS_LABELS = {
     "origineel": "dezelfde bron als de publicatie",
@@ -38,7 +38,7 @@ def status_of(source: Source) -> str:
 
 def outputs_by_source() -> dict[str, list[str]]:
     """Source id -> processed files (relative to ``data/``) made from it."""
-    from helpers.processing import STEPS
+    from helpers.data.processing import STEPS
 
     mapping: dict[str, list[str]] = {}
     for step in STEPS.values():

@@ -1,7 +1,7 @@
 """Build runner: execute the chapter notebooks with papermill (in parallel, incrementally),
 then build the book with Jupyter Book, atomically.
 
-``python -m helpers.runner [--set chapter.param=value ...] [--only chapter ...]
+``python -m helpers.build.runner [--set chapter.param=value ...] [--only chapter ...]
 [--variant NAME] [--jobs N] [--force] [--no-build]``
 
 1. **Safe inputs.** Parameters come from ``params.yml`` with command-line overrides (values are
@@ -16,7 +16,7 @@ then build the book with Jupyter Book, atomically.
 3. **Parallel.** Notebooks that must run are executed in worker processes (one kernel each,
    at most ``--jobs``, default the number of cores), with progress, time and peak memory. On
    Linux the kernels are forked from a template that has imported the libraries once
-   (:mod:`helpers.kernel_fork`; ``RI_KERNELS=spawn`` starts each kernel anew).
+   (:mod:`helpers.build.kernel_fork`; ``RI_KERNELS=spawn`` starts each kernel anew).
 4. **Atomic.** Everything is built in ``_build/.work``: executed notebooks, then the HTML from a
    copy of the book sources. Only when all notebooks and the book build succeed do the new
    executed notebooks and HTML replace the published ones; otherwise nothing published
@@ -52,7 +52,7 @@ from helpers import config
 
 KERNEL_NAME = "regionale-innovatie"
 #: ``RI_KERNELS=spawn`` starts every kernel as a new interpreter instead of forking it from
-#: the kernel template (see :mod:`helpers.kernel_fork`).
+#: the kernel template (see :mod:`helpers.build.kernel_fork`).
 KERNELS_ENV = "RI_KERNELS"
 MANIFEST_VERSION = 1
 
@@ -194,23 +194,23 @@ def apply_overrides(chapters: dict[str, Chapter], overrides: list[str]) -> dict[
 
 def _allowed_values() -> dict[str, dict[str, Callable[[dict], list]]]:
     """Per chapter and parameter: the values the data allow (given the other parameters)."""
-    from helpers import education, europe, firms, rd, topsectors
+    from helpers.chapters import europa, firms, hoogopgeleiden, rd, topsectoren
 
     return {
         "europa": {
-            "edition": lambda p: europe.available_editions(),
-            "year": lambda p: europe.available_years(europe.load_summary(p["edition"])),
+            "edition": lambda p: europa.available_editions(),
+            "year": lambda p: europa.available_years(europa.load_summary(p["edition"])),
         },
         "rd": {"year": lambda p: rd.available_years(), "patent_year": lambda p: rd.patents_years()},
-        "hoogopgeleiden": {"year": lambda p: education.tertiary_years()},
+        "hoogopgeleiden": {"year": lambda p: hoogopgeleiden.tertiary_years()},
         "startups": {
             "year": lambda p: firms.starter_years(),
             "births_year": lambda p: firms.demography_years("oprichtingen_totaal"),
         },
         "scale_ups": {"population_year": lambda p: firms.demography_years("actief_10_plus")},
         "topsectoren": {
-            "start_year": lambda p: topsectors.start_years(),
-            "end_year": lambda p: [y for y in topsectors.start_years() if y >= p["start_year"]],
+            "start_year": lambda p: topsectoren.start_years(),
+            "end_year": lambda p: [y for y in topsectoren.start_years() if y >= p["start_year"]],
         },
     }
 
@@ -247,7 +247,7 @@ def _file_sha(path: Path) -> str | None:
 
 
 def helpers_hash() -> str:
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
@@ -426,7 +426,7 @@ class _PeakMemory:
     def _run(self, interval: float) -> None:
         import psutil
 
-        from helpers import kernel_fork
+        from helpers.build import kernel_fork
 
         me = psutil.Process()
         while not self._stop.is_set():
@@ -475,7 +475,7 @@ def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from helpers import kernel_fork
+    from helpers.build import kernel_fork
 
     kernel_fork.launched_pids.clear()
     kernel_fork.waited.clear()
@@ -553,10 +553,10 @@ def save_timings(results: dict[str, dict]) -> None:
 
 
 def kernel_template(kernel_cmd: list[str], count: int) -> contextlib.AbstractContextManager:
-    """The kernel template for this build (:mod:`helpers.kernel_fork`), or nothing: only on
+    """The kernel template for this build (:mod:`helpers.build.kernel_fork`), or nothing: only on
     Linux, for a kernel command of this environment, and when there are at least as many
     notebooks to run as it takes to pay back its start (two), unless ``RI_KERNELS=spawn``."""
-    from helpers import kernel_fork
+    from helpers.build import kernel_fork
 
     parsed = kernel_fork.kernel_command(kernel_cmd)
     wanted = os.environ.get(KERNELS_ENV, "fork").strip().lower() != "spawn"
@@ -645,8 +645,8 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
 
 
 BOOK_MODULES = ("jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application", "myst_nb",
-                "sphinx_book_theme", "sphinxcontrib.bibtex", "helpers.provenance",
-                "helpers.processing")  # fmt: skip
+                "sphinx_book_theme", "sphinxcontrib.bibtex", "helpers.build.provenance",
+                "helpers.data.processing")  # fmt: skip
 
 
 def preload_book_modules() -> threading.Thread:
@@ -796,7 +796,7 @@ def write_provenance(
 ) -> None:
     """The provenance page, from the registry and what each chapter read (this run or the
     last run of a skipped chapter)."""
-    from helpers import provenance
+    from helpers.build import provenance
 
     reads = {}
     for item in plans:

@@ -3,7 +3,7 @@ without the internet, add the book's CSS (``static/ri-book.css``: tables that sc
 screens, print rules) and drop a duplicated inline script of the theme.
 
 folium pages load Leaflet from a CDN by default; offline (or in an archived copy of the book)
-the maps stay blank. :func:`helpers.maps.choropleth` points its maps at
+the maps stay blank. :func:`helpers.presentation.maps.choropleth` points its maps at
 ``_static/leaflet/`` (``RI_LEAFLET=cdn`` switches to the CDN, see :mod:`helpers.config`) and this
 extension copies Leaflet 1.9.3 (the version folium 0.20 uses) into the built HTML from the
 ``XStatic-Leaflet`` package, installed from PyPI with the project, never copied by hand.

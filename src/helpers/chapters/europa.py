@@ -11,13 +11,22 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from helpers import checks, config, style
-from helpers.checks import UnknownParameterError
-from helpers.nl import JoinReport
+from helpers import config
+from helpers.data import checks
+from helpers.data.checks import UnknownParameterError
+from helpers.geography.nl import JoinReport
 
 # Performance-group thresholds (relative to the EU in the same year, EU = 100), per edition.
 # RIS 2023 method: Leader > 125, Strong 100-125, Moderate 70-100, Emerging < 70. The RIS 2023
 # database repeats its 2023 group on every year; recomputing it for 2023 reproduces it (tested).
+# RIS performance groups (RIS 2023 names) with Dutch labels, ordered best to worst.
+PERFORMANCE_GROUPS: dict[str, str] = {
+    "Leader": "Innovatieleider",
+    "Strong": "Sterke innovator",
+    "Moderate": "Gemiddelde innovator",
+    "Emerging": "Opkomende innovator",
+}
+
 GROUP_THRESHOLDS: dict[int, list[tuple[float, str]]] = {
     2023: [(125.0, "Leader"), (100.0, "Strong"), (70.0, "Moderate"), (0.0, "Emerging")],
 }
@@ -82,7 +91,7 @@ def scores_for_year(summary: pd.DataFrame, year: int) -> pd.DataFrame:
     regions = rows[rows["region"] != "EU"].copy()
     regions["score_eu"] = regions["index"] / eu_index * 100
     regions["group"] = regions["score_eu"].map(lambda v: performance_group(v, edition))
-    regions["group_nl"] = regions["group"].map(style.PERFORMANCE_GROUPS)
+    regions["group_nl"] = regions["group"].map(PERFORMANCE_GROUPS)
     regions.attrs.update(eu_index=eu_index, year=year, edition=edition)
     return regions.reset_index(drop=True)
 
@@ -131,21 +140,6 @@ def regions_with_geometry(scores: pd.DataFrame) -> tuple[gpd.GeoDataFrame, JoinR
     )
     gdf = gpd.GeoDataFrame(merged[~missing].drop(columns="code"), geometry="geometry", crs=4326)
     return gdf, report
-
-
-def dutch_province_indicators(names: list[str], edition: int = 2023) -> pd.DataFrame:
-    """RIS indicators ``names`` for the 12 Dutch provinces (NUTS 2), long: indicator, year,
-    region, value, and per indicator and year the number of distinct provincial values
-    (``verschillende_waarden``; 1 = the national value repeated for every province)."""
-    path = config.data_file("processed", "ris", f"ris{edition}_indicators.csv.gz")
-    ris = pd.read_csv(path, usecols=["indicator", "year", "region", "country", "value"])
-    rows = ris[
-        ris["indicator"].isin(names) & (ris["country"] == "NL") & (ris["region"].str.len() == 4)
-    ].copy()
-    rows["verschillende_waarden"] = rows.groupby(["indicator", "year"])["value"].transform(
-        "nunique"
-    )
-    return rows.reset_index(drop=True)
 
 
 def regional_indicator_count(edition: int = 2023) -> int:

@@ -2,7 +2,7 @@
 
 The publication's sources (CBS Community Innovation Survey per gemeente, a startup database,
 the Scale-Up Dashboard) are not open. Each chapter accepts the real file when an analyst
-supplies it (validated by :func:`helpers.userfiles.load_user_file`) and otherwise shows open
+supplies it (validated by :func:`helpers.geography.userfiles.load_user_file`) and otherwise shows open
 data that measure something close, labelled as such.
 
 :func:`concentration` is the analysis of the publication (how many gemeenten hold half of the
@@ -16,10 +16,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from babel.numbers import format_decimal
 
-from helpers import config, nl
-from helpers.checks import check_year
-from helpers.europe import dutch_province_indicators
+from helpers import config
+from helpers.data.checks import check_year
+from helpers.data.tables import dutch_province_indicators
+from helpers.geography import nl
+
+
+def fmt_number(value: float) -> str:
+    """Dutch notation of a class bound (``1.000``), for class labels."""
+    return format_decimal(value, format="#,##0.###", locale="nl_NL")
+
 
 # Class bounds of the publication (innovative firms per gemeente): >=500, 200-500, 100-200, <100
 PUBLICATION_BOUNDS = (500, 200, 100)
@@ -27,8 +35,6 @@ PUBLICATION_BOUNDS = (500, 200, 100)
 
 def size_classes(bounds: tuple[float, ...] | list[float]) -> list[tuple[str, float, float]]:
     """(label, low, high) classes from descending bounds, largest first."""
-    from helpers.formatting import fmt_number
-
     b = sorted((float(x) for x in bounds), reverse=True)
     classes = [(f"{fmt_number(b[0])} of meer", b[0], np.inf)]
     classes += [

@@ -2,7 +2,7 @@
 
 Province level (offline): Eurostat tertiary attainment 25-64 per NUTS 2 (via the regional
 panel) over the years, and the RIS indicator for comparison. Gemeente level: CBS StatLine
-(online, cached) via :mod:`helpers.cbs`; offline, hbo/wo *students* by place of residence per
+(online, cached) via :mod:`helpers.data.cbs`; offline, hbo/wo *students* by place of residence per
 gemeente from CBS 70072ned 2015 (a different concept, labelled as such).
 """
 
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import cbs, config, nl
-from helpers.checks import check_year
-from helpers.europe import dutch_province_indicators
-from helpers.rd import eurostat_panel
+from helpers import config
+from helpers.data import cbs
+from helpers.data.checks import check_year
+from helpers.data.tables import dutch_province_indicators, eurostat_panel
+from helpers.geography import nl
 
 # The online source for the gemeente map: CBS 85525NED 'Bevolking; hoogstbehaald
 # onderwijsniveau en regio'. Categories and topics are given by their StatLine titles and
@@ -67,8 +68,8 @@ def ris_tertiary(year: int) -> pd.DataFrame:
 def gemeente_online(year: int, *, use_cache: bool = True, timeout: float = 20.0) -> pd.DataFrame:
     """Share of 15-74 year olds with hbo/wo per gemeente in ``year`` from CBS StatLine.
 
-    Raises :class:`helpers.cbs.CbsUnavailable` offline (without a cached copy) and
-    :class:`helpers.cbs.CbsError` when the table lacks the year or a category.
+    Raises :class:`helpers.data.cbs.CbsUnavailable` offline (without a cached copy) and
+    :class:`helpers.data.cbs.CbsError` when the table lacks the year or a category.
     """
     spec = GEMEENTE_SOURCE
     table = cbs.fetch_table(

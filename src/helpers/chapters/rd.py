@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers import config, nl
-from helpers.checks import UnknownParameterError, check_year
-from helpers.europe import dutch_province_indicators
-from helpers.registry import validate
+from helpers import config
+from helpers.data.checks import UnknownParameterError, check_year
+from helpers.data.registry import validate
+from helpers.data.tables import dutch_province_indicators, eurostat_panel
+from helpers.geography import nl
 
 RIS_RD_INDICATORS = {
     "publiek": "2.1.1 R&D expenditure in the public sector (Regional)",
@@ -64,10 +65,6 @@ def gdp_last_years() -> dict[str, int]:
     """The last year each Eurostat GDP vintage covers, oldest vintage first."""
     last = gdp().groupby("vintage")["year"].max()
     return {str(vintage): int(year) for vintage, year in last.sort_index().items()}
-
-
-def eurostat_panel() -> pd.DataFrame:
-    return pd.read_csv(config.data_file("processed", "rd", "eurostat_panel_nl.csv"))
 
 
 def intensity(rd_year: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import config, nl
+from helpers import config
+from helpers.geography import nl
 
 
 class UserFileError(ValueError):
@@ -110,7 +111,7 @@ def load_user_file(path: str | Path, kind: str) -> pd.DataFrame:
 
 def gemeente_of(data: pd.DataFrame) -> pd.Series:
     """Gemeente code per row: the ``gemeente`` column where filled, else the gemeente of the
-    ``plaats`` (see :func:`helpers.nl.place_to_gemeente`); NA where neither gives one."""
+    ``plaats`` (see :func:`helpers.geography.nl.place_to_gemeente`); NA where neither gives one."""
     codes = data["gemeente"] if "gemeente" in data else pd.Series("", index=data.index)
     places = (
         nl.place_to_gemeente(data["plaats"])

@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from helpers import style
-from helpers.formatting import fmt_number
+from helpers.presentation import style
+from helpers.presentation.formatting import fmt_number
 
 
 def bar_chart(

@@ -20,13 +20,14 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 
-from helpers import config, style
-from helpers.figures import status_label
+from helpers import config
+from helpers.presentation import style
+from helpers.presentation.figures import status_label
 
 EQUAL_AREA_EUROPE = 3035
 
 # Where interactive maps load Leaflet from: the book's own copy (default; relative to a
-# chapter page in book/_generated/, copied by helpers.sphinx_book) or, with
+# chapter page in book/_generated/, copied by helpers.build.sphinx_book) or, with
 # RI_LEAFLET=cdn (config.leaflet_from_cdn), folium's CDN links.
 LOCAL_LEAFLET = "../../_static/leaflet"
 
@@ -57,7 +58,7 @@ def classify(
     values: pd.Series, scheme: str = "quantiles", k: int = 5
 ) -> tuple[pd.Series, list[str]]:
     """Class labels per value with mapclassify; returns (labels, ordered legend labels)."""
-    from helpers.formatting import fmt_number
+    from helpers.presentation.formatting import fmt_number
 
     valid = values.dropna()
     with warnings.catch_warnings():
@@ -99,7 +100,7 @@ def choropleth(
     column -> Dutch label for the hover box (values should be pre-formatted strings).
     ``bounds`` (xmin, ymin, xmax, ymax in the map ``projection``) crops the static map.
     ``source`` is printed on the static map; the interactive map shows it with ``status`` (a
-    key of :data:`helpers.figures.STATUSES`) in its attribution line.
+    key of :data:`helpers.presentation.figures.STATUSES`) in its attribution line.
     """
     gdf = gdf.copy()
     if categories is not None:

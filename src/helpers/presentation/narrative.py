@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from numbers import Real
 
-from helpers.formatting import fmt_number
+from helpers.presentation.formatting import fmt_number
 
 
 def glue_text(key: str, text: str) -> None:

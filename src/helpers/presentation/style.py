@@ -24,14 +24,8 @@ EDGE_COLOUR = "#FFFFFF"
 # Sequential scheme for classed maps (ColorBrewer, colour-blind safe).
 SEQUENTIAL_CMAP = "YlGnBu"
 
-# RIS performance groups (RIS 2023 names) with Dutch labels, ordered best to worst,
+# RIS performance groups (Dutch labels, see helpers.chapters.europa.PERFORMANCE_GROUPS),
 # coloured on a dark-to-light blue ramp so the order reads without colour vision too.
-PERFORMANCE_GROUPS: dict[str, str] = {
-    "Leader": "Innovatieleider",
-    "Strong": "Sterke innovator",
-    "Moderate": "Gemiddelde innovator",
-    "Emerging": "Opkomende innovator",
-}
 PERFORMANCE_COLOURS: dict[str, str] = {
     "Innovatieleider": "#08306B",
     "Sterke innovator": "#2171B5",

@@ -5,7 +5,7 @@ Each step is a module with ``SOURCES`` (the source ids it reads), ``OUTPUTS`` (p
 to the output directory) and ``run(out_dir) -> list[Path]``, structured as *load inputs ->
 process -> save outputs* with sanity assertions on what the data must contain. Outputs are
 written deterministically, so re-running a step reproduces the committed files byte for byte.
-Run all steps with ``make data`` (``python -m helpers.processing``).
+Run all steps with ``make data`` (``python -m helpers.data.processing``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from helpers.processing import cordis, firms, kerncijfers, nl, nuts, rd, ris
-from helpers.processing.outputs import write_csv
+from helpers.data.processing import cordis, firms, kerncijfers, nl, nuts, rd, ris
+from helpers.data.processing.outputs import write_csv
 
 __all__ = ["STEPS", "run_all", "write_csv"]
 

@@ -1,4 +1,4 @@
-"""``python -m helpers.processing [step ...] [--out DIR]``: run processing steps."""
+"""``python -m helpers.data.processing [step ...] [--out DIR]``: run processing steps."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from helpers import config
-from helpers.processing import STEPS, run_all
-from helpers.registry import DataSourceError
+from helpers.data.processing import STEPS, run_all
+from helpers.data.registry import DataSourceError
 
 
 def main(argv: list[str] | None = None) -> int:

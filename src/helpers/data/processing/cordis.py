@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.processing.outputs import write_csv
-from helpers.registry import fetch
+from helpers.data.processing.outputs import write_csv
+from helpers.data.registry import fetch
 
 SOURCES = [
     "cordis_h2020_participations",

@@ -16,10 +16,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from helpers.processing.eurostat import eurostat_number
-from helpers.processing.nuts import simplify
-from helpers.processing.outputs import write_csv, write_geojson
-from helpers.registry import fetch
+from helpers.data.processing.eurostat import eurostat_number
+from helpers.data.processing.nuts import simplify
+from helpers.data.processing.outputs import write_csv, write_geojson
+from helpers.data.registry import fetch
 
 SOURCES = ["cbs_83631ned_corop", "eurostat_bd_size_r3", "nuts2021_20m_l3", "stated_figures"]
 OUTPUTS = [

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.processing.outputs import write_csv
-from helpers.registry import fetch
+from helpers.data.processing.outputs import write_csv
+from helpers.data.registry import fetch
 
 SOURCES = ["cbs_70072ned_2015"]
 OUTPUTS = ["nl/kerncijfers_gemeente_2015.csv"]

@@ -17,9 +17,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from helpers.processing.nuts import simplify
-from helpers.processing.outputs import write_csv, write_geojson
-from helpers.registry import fetch
+from helpers.data.processing.nuts import simplify
+from helpers.data.processing.outputs import write_csv, write_geojson
+from helpers.data.registry import fetch
 
 # (level, year) -> (source id, code property, name property, expected number of regions)
 BOUNDARIES: dict[tuple[str, int], tuple[str, str, str, int]] = {

@@ -17,8 +17,8 @@ import pandas as pd
 import shapely
 import topojson
 
-from helpers.processing.outputs import write_geojson
-from helpers.registry import fetch
+from helpers.data.processing.outputs import write_geojson
+from helpers.data.registry import fetch
 
 SOURCES = [f"nuts2021_20m_l{level}" for level in range(3)]
 OUTPUTS = ["geo/nuts2021_l0-2.geojson"]

@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.processing.eurostat import eurostat_number
-from helpers.processing.outputs import write_csv
-from helpers.registry import fetch, validate
+from helpers.data.processing.eurostat import eurostat_number
+from helpers.data.processing.outputs import write_csv
+from helpers.data.registry import fetch, validate
 
 SOURCES = [
     "cbs_82352ned_rd_provincie",

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.processing.outputs import write_csv
-from helpers.registry import fetch, validate
+from helpers.data.processing.outputs import write_csv
+from helpers.data.registry import fetch, validate
 
 SOURCES = ["ris_2023"]
 OUTPUTS = ["ris/ris2023_summary.csv", "ris/ris2023_indicators.csv.gz"]

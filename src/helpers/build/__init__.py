@@ -1,0 +1,1 @@
+"""Build: the runner, the provenance page and the Sphinx extension (knows no chapter)."""

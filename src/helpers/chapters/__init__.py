@@ -1,0 +1,1 @@
+"""Chapter logic: one module per chapter notebook (same name); tables, never drawings."""

@@ -1,0 +1,1 @@
+"""Data access: registry, processing steps, processed-table loaders, StatLine client."""

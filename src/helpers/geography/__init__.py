@@ -1,0 +1,1 @@
+"""Dutch geography: boundaries, crosswalks, recoding, place names, joins, user files."""

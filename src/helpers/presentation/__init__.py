@@ -1,0 +1,1 @@
+"""Presentation: formatting, style, figures and tables, charts, maps, narrative glue."""
