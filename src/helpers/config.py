@@ -13,6 +13,10 @@ Settings that differ between machines come from environment variables:
 ``RI_LEAFLET``
     ``cdn`` makes the interactive maps load Leaflet from its CDN instead of the book's own
     copy in ``_static/leaflet`` (default, works offline).
+``RI_BOOK_PAGE``
+    Set (to ``1``) by the runner in the kernels it starts: the notebook becomes a page of the
+    book, whose maps load Leaflet from the book's ``_static``. Unset (JupyterLab, plain
+    papermill), each interactive map carries Leaflet itself, so it draws offline there too.
 """
 
 from __future__ import annotations
@@ -36,6 +40,12 @@ PARAMS_FILE: Path = ROOT / "params.yml"
 MIRROR_ENV = "RI_DATA_MIRROR"
 CACHE_ENV = "RI_DATA_CACHE"
 LEAFLET_ENV = "RI_LEAFLET"
+BOOK_PAGE_ENV = "RI_BOOK_PAGE"
+
+
+def in_book_build() -> bool:
+    """Whether this kernel executes a notebook as a page of the book (``RI_BOOK_PAGE``)."""
+    return os.environ.get(BOOK_PAGE_ENV, "").strip() not in {"", "0"}
 
 
 def leaflet_from_cdn() -> bool:

@@ -486,6 +486,7 @@ def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict
     trace = Path(stage) / f".reads-{name}.tsv"
     trace.unlink(missing_ok=True)
     os.environ[config.TRACE_ENV] = str(trace)
+    os.environ[config.BOOK_PAGE_ENV] = "1"
     output = Path(stage) / f"{name}.ipynb"
     started = time.perf_counter()
     error = None

@@ -17,12 +17,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from helpers import config
-
-
-def leaflet_dir() -> Path:
-    import xstatic.pkg.leaflet as leaflet
-
-    return Path(leaflet.BASE_DIR)
+from helpers.presentation.maps import leaflet_dir
 
 
 def _copy(app: Sphinx, exception: Exception | None) -> None:

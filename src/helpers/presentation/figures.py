@@ -2,13 +2,19 @@
 ("Bron: ..."), alt text and a CSV download of the data behind it.
 
 A helper writes the image and the CSV into ``_assets/<chapter>/`` next to the executed
-notebook (the runner executes each notebook in the folder it is published from) and returns an
-object whose Markdown representation is a MyST ``figure`` or ``table`` directive; myst-nb
-renders it as part of the page (``nb_render_markdown_format: myst``).
+notebook (the runner executes each notebook in the folder it is published from) and returns a
+:class:`BookItem` with two representations of the same figure or table:
+
+- ``text/markdown``: a MyST ``figure`` or ``table`` directive, which the book renders with its
+  number, caption, status and source (``_config.yml`` gives ``text/markdown`` the first
+  priority through ``nb_mime_priority_overrides``; ``nb_render_markdown_format: myst``);
+- ``text/html``: the image or table with its caption, status and source, which JupyterLab
+  (and any notebook viewer) shows, since it prefers HTML to Markdown.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,14 +50,28 @@ def _status_line(status: str) -> str:
 
 @dataclass
 class BookItem:
-    """A rendered figure or table: the MyST source plus the files it refers to."""
+    """A rendered figure or table: the MyST source for the book, HTML for JupyterLab, and the
+    files (PNG, CSV) both refer to."""
 
     markdown: str
     files: list[Path]
     label: str
+    html: str = ""
 
-    def _repr_markdown_(self) -> str:
-        return self.markdown
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        bundle = {"text/markdown": self.markdown}
+        if self.html:
+            bundle["text/html"] = self.html
+        return bundle
+
+
+def _html_caption(caption: str, status: str, source: str, csv: Path) -> str:
+    return (
+        f"<p><strong>{html.escape(_one_line(caption))}</strong><br>"
+        f"<small>Status: {html.escape(status_label(status))}. Bron: "
+        f"{html.escape(_one_line(source))}. "
+        f'<a href="{csv.as_posix()}" download>Gegevens (CSV)</a></small></p>'
+    )
 
 
 def _slug(text: str) -> str:
@@ -112,7 +132,12 @@ def book_figure(
             "```",
         ]
     )
-    return BookItem(markdown=markdown, files=[png, csv], label=label)
+    page = (
+        f'<figure><img src="{png.as_posix()}" alt="{html.escape(_one_line(alt))}" '
+        f'style="max-width:100%"><figcaption>{_html_caption(caption, status, source, csv)}'
+        "</figcaption></figure>"
+    )
+    return BookItem(markdown=markdown, files=[png, csv], label=label, html=page)
 
 
 def _cell(value: object) -> str:
@@ -160,4 +185,5 @@ def book_table(
             f"{_status_line(status)}Bron: {_one_line(source)}. {_download_line(csv, 'tabel')}",
         ]
     )
-    return BookItem(markdown=markdown, files=[csv], label=label)
+    page = _html_caption(caption, status, source, csv) + table.to_html(index=False, border=0)
+    return BookItem(markdown=markdown, files=[csv], label=label, html=page)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import branca
 import folium
@@ -32,15 +33,33 @@ EQUAL_AREA_EUROPE = 3035
 LOCAL_LEAFLET = "../../_static/leaflet"
 
 
+def leaflet_dir() -> Path:
+    """Folder of Leaflet 1.9.3 (``leaflet.js``, ``leaflet.css``, ``images/``) from the
+    ``XStatic-Leaflet`` package installed with the project."""
+    import xstatic.pkg.leaflet as leaflet
+
+    return Path(leaflet.BASE_DIR)
+
+
 def use_book_leaflet(fmap: folium.Map) -> folium.Map:
-    """Load only Leaflet (JS and CSS), from the book's ``_static`` unless RI_LEAFLET=cdn.
-    The maps here use no jQuery, Bootstrap or marker icons, so those links are dropped."""
+    """Load only Leaflet (JS and CSS): from the book's ``_static`` in a book build, inlined
+    into the map's own HTML elsewhere (JupyterLab, plain papermill: works offline), or from
+    the CDN with RI_LEAFLET=cdn. The maps here use no jQuery, Bootstrap or marker icons, so
+    those links are dropped."""
     if config.leaflet_from_cdn():
         fmap.default_js = [("leaflet", dict(folium.Map.default_js)["leaflet"])]
         fmap.default_css = [("leaflet_css", dict(folium.Map.default_css)["leaflet_css"])]
-    else:
+    elif config.in_book_build():
         fmap.default_js = [("leaflet", f"{LOCAL_LEAFLET}/leaflet.js")]
         fmap.default_css = [("leaflet_css", f"{LOCAL_LEAFLET}/leaflet.css")]
+    else:
+        fmap.default_js, fmap.default_css = [], []
+        folder = leaflet_dir()
+        inline = (
+            f"<style>{(folder / 'leaflet.css').read_text(encoding='utf-8')}</style>"
+            f"<script>{(folder / 'leaflet.js').read_text(encoding='utf-8')}</script>"
+        )
+        fmap.get_root().header.add_child(folium.Element(inline), name="leaflet_inline", index=0)
     return fmap
 
 
@@ -369,3 +388,34 @@ def network_map(
     )
     _attribute(fmap, source, status)
     return NetworkMapResult(static=fig, interactive=fmap, nodes=shown, edges=drawn)
+
+
+def map_figure(
+    result: MapResult | NetworkMapResult,
+    *,
+    chapter: str,
+    name: str,
+    caption: str,
+    alt: str,
+    source: str,
+    status: str,
+    data: pd.DataFrame | None = None,
+) -> None:
+    """Show a map as a numbered figure: the static map with caption, status, source and CSV
+    download (``data``, default: what the map shows), then its interactive version.
+
+    Displays both (in the book and in JupyterLab); returns nothing, so it can close a cell.
+    """
+    from IPython.display import display
+
+    from helpers.presentation.figures import book_figure
+
+    shown = data if data is not None else getattr(result, "data", None)
+    if shown is None:
+        raise ValueError(f"map {name!r}: pass the data behind the map as data=")
+    item = book_figure(
+        result.static, chapter=chapter, name=name, caption=caption, alt=alt, source=source,
+        data=shown, status=status,
+    )  # fmt: skip
+    display(item)
+    display(result.interactive)
