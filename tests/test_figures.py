@@ -24,7 +24,10 @@ def test_book_figure_writes_image_and_data_and_carries_source_and_alt(in_tmp):
     png, csv = item.files
     assert (in_tmp / png).stat().st_size > 1000
     assert pd.read_csv(in_tmp / csv).equals(data)
-    md = item._repr_markdown_()
+    bundle = item._repr_mimebundle_()  # the IPython display protocol
+    md = bundle["text/markdown"]
+    assert '<img src="_assets/test/mijn-figuur.png"' in bundle["text/html"]
+    assert "Status: origineel" in bundle["text/html"] and "Bron: CBS." in bundle["text/html"]
     assert md.startswith("```{figure} _assets/test/mijn-figuur.png")
     assert ":alt: Een lijn die stijgt" in md and ":name: fig-test-mijn-figuur" in md
     assert "Bron: CBS." in md and "{download}" in md

@@ -12,28 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers.data.registry import Source, load_registry
-
-STATUS_LABELS = {
-    "origineel": "dezelfde bron als de publicatie",
-    "latere editie": "dezelfde bron, latere editie",
-    "benadering": "benadering (open vervanging)",
-    "gepubliceerd": "gepubliceerde waarden",
-    "ondersteunend": "ondersteunend (kaartgrenzen, indelingen, hulpgegevens)",
-}
+from helpers.presentation.status import STATUSES, status_of_role
 
 
 def status_of(source: Source) -> str:
-    """Status key for a source, from its ``role`` in the registry."""
-    role = (source.role or "").lower()
-    if role.startswith("proxy"):
-        return "benadering"
-    if role.startswith("later edition"):
-        return "latere editie"
-    if role.startswith("same publisher") or role.startswith("original"):
-        return "origineel"
-    if role.startswith("published"):
-        return "gepubliceerd"
-    return "ondersteunend"
+    """Status key of a raw source (see :func:`helpers.presentation.status.status_of_role`)."""
+    return status_of_role(source.role)
 
 
 def outputs_by_source() -> dict[str, list[str]]:
@@ -85,7 +69,7 @@ def page(reads: dict[str, list[str]], titles: dict[str, str]) -> str:
         "In totaal "
         + str(len(registry))
         + " bestanden: "
-        + ", ".join(f"{n} {STATUS_LABELS[k]}" for k, n in sorted(counts.items()))
+        + ", ".join(f"{n} {STATUSES[k]}" for k, n in sorted(counts.items()))
         + "."
     )
     lines.append("")
@@ -115,7 +99,7 @@ def page(reads: dict[str, list[str]], titles: dict[str, str]) -> str:
                 else f"alleen via spiegel: {_cell(source.mirror_only)}"
             )
             lines.append(
-                f"| `{source.file}` (`{source.id}`) | {STATUS_LABELS[status_of(source)]} | "
+                f"| `{source.file}` (`{source.id}`) | {STATUSES[status_of(source)]} | "
                 f"{_cell(where)} | {origin} | `{source.sha256}` |"
             )
         lines.append("")

@@ -22,26 +22,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from helpers.presentation.status import status_label
+
 ASSETS_DIR = Path("_assets")
-
-# Source status shown next to every figure and table, so a reader sees at a glance what a
-# figure is: the source the publication used, a later edition of it, an open proxy for a
-# restricted source, values as published, or another concept standing in.
-STATUSES = {
-    "origineel": "origineel (dezelfde bron als de publicatie)",
-    "latere editie": "dezelfde bron, latere editie",
-    "benadering": "benadering (open vervanging voor een niet-openbare bron)",
-    "gepubliceerd": "gepubliceerde waarden (niet herberekend)",
-    "ander begrip": "vervanging door een ander begrip",
-    "aangeleverd": "origineel, aangeleverd door de gebruiker",
-}
-
-
-def status_label(status: str) -> str:
-    """The reader's wording of a status key; an unknown key lists the valid ones."""
-    if status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
-    return STATUSES[status]
 
 
 def _status_line(status: str) -> str:

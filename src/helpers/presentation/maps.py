@@ -23,7 +23,7 @@ from matplotlib.patches import Patch
 
 from helpers import config
 from helpers.presentation import style
-from helpers.presentation.figures import status_label
+from helpers.presentation.status import status_label
 
 EQUAL_AREA_EUROPE = 3035
 
@@ -119,7 +119,7 @@ def choropleth(
     column -> Dutch label for the hover box (values should be pre-formatted strings).
     ``bounds`` (xmin, ymin, xmax, ymax in the map ``projection``) crops the static map.
     ``source`` is printed on the static map; the interactive map shows it with ``status`` (a
-    key of :data:`helpers.presentation.figures.STATUSES`) in its attribution line.
+    key of :data:`helpers.presentation.status.STATUSES`) in its attribution line.
     """
     gdf = gdf.copy()
     if categories is not None:
