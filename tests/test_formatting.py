@@ -50,3 +50,39 @@ def test_percent_signed_and_words():
     assert join_dutch(["Utrecht"]) == "Utrecht"
     assert number_word(7) == "zeven"
     assert number_word(30) == "30"
+
+
+def test_decimals_tell_values_apart():
+    from helpers.presentation.formatting import decimals_to_tell_apart
+
+    assert decimals_to_tell_apart([0, 5000, 10000]) == 0
+    assert decimals_to_tell_apart([0.21, 0.24]) == 2
+    assert decimals_to_tell_apart([1.5, 2.0, 2.5]) == 1
+
+
+def test_chart_axes_write_dutch_numbers():
+    import matplotlib.pyplot as plt
+
+    from helpers.presentation.formatting import axis_formatter
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 12000], [0, 2.5])
+    ax.xaxis.set_major_formatter(axis_formatter())
+    ax.yaxis.set_major_formatter(axis_formatter())
+    fig.canvas.draw()
+    xs = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    ys = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    plt.close(fig)
+    assert "10.000" in xs and not any("," in x for x in xs), xs
+    assert "2,5" in ys and "0,0" in ys, ys
+
+
+def test_map_legend_of_counts_has_no_decimals_and_classes_never_merge():
+    import pandas as pd
+
+    from helpers.presentation.maps import classify
+
+    _, legend = classify(pd.Series([120, 130, 400, 800, 1367, 1500]), "quantiles", k=3)
+    assert not any("," in label for label in legend), legend
+    _, legend = classify(pd.Series([1.01, 1.02, 1.03, 1.04, 1.05, 1.06]), "quantiles", k=5)
+    assert len(set(legend)) == len(legend), legend

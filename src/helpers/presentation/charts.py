@@ -7,7 +7,7 @@ import pandas as pd
 import seaborn as sns
 
 from helpers.presentation import style
-from helpers.presentation.formatting import fmt_number
+from helpers.presentation.formatting import axis_formatter, fmt_number
 
 
 def bar_chart(
@@ -45,6 +45,7 @@ def bar_chart(
         if reference_label:
             ax.text(reference, -0.7, reference_label, fontsize=8, ha="center")
     ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_formatter(axis_formatter())
     ax.set_ylabel("")
     if title:
         ax.set_title(title, loc="left")
@@ -83,6 +84,7 @@ def line_chart(
     if marker_x is not None:
         ax.axvline(marker_x, color=style.PALETTE["black"], linewidth=0.6, linestyle=":")
     ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(axis_formatter())
     ax.set_xlabel("")
     ax.xaxis.get_major_locator().set_params(integer=True)
     if title:
@@ -110,5 +112,7 @@ def lorenz_chart(
     ax.set_ylim(0, 100)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    ax.xaxis.set_major_formatter(axis_formatter())
+    ax.yaxis.set_major_formatter(axis_formatter())
     ax.legend(loc="upper left", fontsize=8)
     return fig

@@ -1,18 +1,54 @@
-"""Dutch number formatting: decimal comma, thousands dot (``13.695``, ``136,6``)."""
+"""Dutch number formatting with babel (locale ``nl_NL``): decimal comma, thousands dot
+(``13.695``, ``136,6``). Narrative, tables, chart axes and map legends all format through
+:func:`fmt_number`, so the book writes numbers one way."""
 
 from __future__ import annotations
 
 import math
 from numbers import Real
 
+from babel.numbers import format_decimal
+
+LOCALE = "nl_NL"
+
 
 def fmt_number(value: Real | None, decimals: int = 0, missing: str = "–") -> str:
-    """Format a number the Dutch way: ``fmt_number(13695) == '13.695'``,
-    ``fmt_number(136.6, 1) == '136,6'``. ``None``/NaN gives ``missing``."""
+    """Format a number the Dutch way with exactly ``decimals`` decimals (round half to even):
+    ``fmt_number(13695) == '13.695'``, ``fmt_number(136.6, 1) == '136,6'``.
+    ``None``/NaN gives ``missing``; a value that rounds to zero has no minus sign."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return missing
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    number = float(value)
+    if round(number, decimals) == 0:
+        number = 0.0
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(number, format=pattern, locale=LOCALE)
+
+
+def decimals_to_tell_apart(values: list[float], most: int = 3) -> int:
+    """The fewest decimals (up to ``most``) with which ``values`` are all written
+    differently: whole numbers need none, ``[0.21, 0.24]`` needs two."""
+    distinct = sorted(set(float(v) for v in values if v is not None and not math.isnan(v)))
+    for decimals in range(most + 1):
+        texts = [fmt_number(v, decimals) for v in distinct]
+        if len(set(texts)) == len(texts):
+            return decimals
+    return most
+
+
+def axis_formatter(decimals: int | None = None) -> object:
+    """A matplotlib tick formatter writing Dutch numbers (``5.000``, ``2,5``); without
+    ``decimals`` each axis uses the fewest decimals that tell its ticks apart."""
+    from matplotlib.ticker import FuncFormatter
+
+    class DutchFormatter(FuncFormatter):
+        def set_locs(self, locs: object) -> None:
+            super().set_locs(locs)
+            self.decimals = decimals if decimals is not None else decimals_to_tell_apart(locs)
+
+    formatter = DutchFormatter(lambda x, pos=None: fmt_number(x, formatter.decimals))
+    formatter.decimals = decimals or 0
+    return formatter
 
 
 def fmt_percent(value: Real | None, decimals: int = 1) -> str:

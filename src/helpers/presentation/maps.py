@@ -77,7 +77,7 @@ def classify(
     values: pd.Series, scheme: str = "quantiles", k: int = 5
 ) -> tuple[pd.Series, list[str]]:
     """Class labels per value with mapclassify; returns (labels, ordered legend labels)."""
-    from helpers.presentation.formatting import fmt_number
+    from helpers.presentation.formatting import decimals_to_tell_apart, fmt_number
 
     valid = values.dropna()
     with warnings.catch_warnings():
@@ -86,9 +86,16 @@ def classify(
         classifier = mapclassify.classify(valid.to_numpy(), scheme=scheme, k=k)
     bins = list(classifier.bins)
     lows = [valid.min(), *bins[:-1]]
-    legend = [
-        f"{fmt_number(lo, 1)} – {fmt_number(hi, 1)}" for lo, hi in zip(lows, bins, strict=True)
-    ]
+    counts = bool((valid % 1 == 0).all())  # whole numbers: limits without decimals
+    decimals = 0 if counts else max(1, decimals_to_tell_apart([*lows, *bins]))
+    while True:  # classes never share a label (they would merge in the legend)
+        legend = [
+            f"{fmt_number(lo, decimals)} – {fmt_number(hi, decimals)}"
+            for lo, hi in zip(lows, bins, strict=True)
+        ]
+        if len(set(legend)) == len(legend) or decimals >= 6:
+            break
+        decimals += 1
     labels = pd.Series(pd.NA, index=values.index, dtype="object")
     labels.loc[valid.index] = [legend[i] for i in classifier.yb]
     return labels, legend
