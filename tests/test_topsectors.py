@@ -91,7 +91,7 @@ def test_rvo_file_in_the_documented_schema(tmp_path):
         ("project,gemeente,jaar,bedrag\nA,GM0772,2014,1\n", r"missing column\(s\) \['topsector'\]"),
         (
             "project,gemeente,topsector,jaar,bedrag\nA,GM0772,HTSM,2014,-5\n",
-            r"'bedrag' not a number >= 0 in rows 2",
+            r"column 'bedrag': not a number >= 0 in rows 2",
         ),
         (
             "project,gemeente,topsector,jaar,bedrag\nA,GM9999,HTSM,2014,5\n",
