@@ -11,6 +11,14 @@ so a wrong title fails with the list of titles the table has, naming the table.
 
 The base URL comes from ``RI_CBS_ODATA`` (default :data:`BASE_URL`); tests point it at a
 local server with recorded responses.
+
+Why not ``cbsodata`` (checked: version 1.3.5): it has no disk cache (the book must build
+offline once a table was fetched), resolves no titles to keys (filters by title with an error
+listing the titles a table has), offers only per-request ``requests`` options (no deadline
+over all pages of a table: a trickling server could hold a build), and with ``get_data``
+replaces codes by titles, which loses the gemeente codes the maps join on. What this client
+does beyond plain ``requests`` is those four things; paging follows ``odata.nextLink`` as
+cbsodata does.
 """
 
 from __future__ import annotations
