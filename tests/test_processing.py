@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from helpers import config
+from helpers.data.checks import DataCheckError
 from helpers.data.processing import STEPS, ris, run_all
 
 
@@ -108,7 +109,7 @@ def test_ris_process_drops_placeholders_and_derives_levels():
 def test_ris_process_refuses_data_without_the_dutch_provinces():
     rows = [(ris.SUMMARY_INDICATOR, 2016, "EU", "EU", "EU", "EU", "EU", 1, 100.0, "EU"),
             (ris.SUMMARY_INDICATOR, 2016, "EU", "NL", "Netherlands", "NL31", "Utrecht", 1, 140.0, "Leader")]  # fmt: skip
-    with pytest.raises(AssertionError):
+    with pytest.raises(DataCheckError, match="NL31"):
         ris.process(ris.RAW_SCHEMA.validate(_raw_ris(rows)))
 
 

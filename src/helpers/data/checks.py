@@ -19,3 +19,15 @@ def check_year(year: object, available: list[int], what: str) -> int:
             f"Year {year!r} is not in {what}; available years: {', '.join(map(str, available))}"
         )
     return value
+
+
+class DataCheckError(ValueError):
+    """A sanity check on data failed: the message names the check and the file or table."""
+
+
+def require(condition: object, message: str) -> None:
+    """A named sanity check on data (unlike ``assert``, it also runs under ``python -O``).
+
+    Raises :class:`DataCheckError` with ``message`` when ``condition`` is false."""
+    if not condition:
+        raise DataCheckError(message)

@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from helpers import config
+from helpers.data.checks import require
 
 LEVELS = ("gemeente", "corop", "provincie")
 PLACE_YEAR = 2016  # default gemeente division for place names
@@ -78,7 +79,10 @@ def crosswalk() -> pd.DataFrame:
 def corop_to_nuts3() -> pd.DataFrame:
     """The 40 COROP regions with their NUTS 3 region (one to one) and province."""
     table = crosswalk()[["corop", "nuts3", "provincie", "nuts2"]].drop_duplicates()
-    assert table["corop"].is_unique and len(table) == 40
+    require(
+        table["corop"].is_unique and len(table) == 40,
+        'check failed: table["corop"].is_unique and len(table) == 40',
+    )
     return table.sort_values("corop", ignore_index=True)
 
 

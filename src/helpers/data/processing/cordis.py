@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.data.checks import require
 from helpers.data.processing.outputs import write_csv
 from helpers.data.registry import fetch
 
@@ -29,11 +30,11 @@ OUTPUTS = ["topsectors/h2020_nl_participations.csv.gz", "topsectors/h2020_progra
 def participations(path: Path, orgs_path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path, dtype={"pic": str})
     needed = {"rcn", "role", "pic", "type", "contribution", "country", "start_year"}
-    assert needed <= set(raw.columns), f"{path.name}: missing {sorted(needed - set(raw.columns))}"
+    require(needed <= set(raw.columns), f"{path.name}: missing {sorted(needed - set(raw.columns))}")
     nl = raw[raw["country"] == "NL"].copy()
-    assert len(nl) > 5000, f"{path.name}: only {len(nl)} Dutch participations"
+    require(len(nl) > 5000, f"{path.name}: only {len(nl)} Dutch participations")
     orgs = pd.read_csv(orgs_path, dtype={"pic": str, "postcode": str})
-    assert {"pic", "name", "city", "postcode"} <= set(orgs.columns), f"{orgs_path.name}: columns"
+    require({"pic", "name", "city", "postcode"} <= set(orgs.columns), f"{orgs_path.name}: columns")
     orgs = orgs.drop_duplicates("pic")
     out = nl.merge(orgs[["pic", "name", "city", "postcode"]], on="pic", how="left")
     out["contribution"] = pd.to_numeric(out["contribution"], errors="coerce")
@@ -45,7 +46,7 @@ def participations(path: Path, orgs_path: Path) -> pd.DataFrame:
 
 def programme_parts(path: Path, rcns: set[int]) -> pd.DataFrame:
     raw = pd.read_csv(path)
-    assert list(raw.columns) == ["rcn", "programme_part"], f"{path.name}: columns"
+    require(list(raw.columns) == ["rcn", "programme_part"], f"{path.name}: columns")
     out = raw[raw["rcn"].isin(rcns)].drop_duplicates()
     return out.sort_values(["rcn", "programme_part"], ignore_index=True)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from helpers.data.checks import require
 from helpers.data.processing.eurostat import eurostat_number
 from helpers.data.processing.nuts import simplify
 from helpers.data.processing.outputs import write_csv, write_geojson
@@ -36,9 +37,9 @@ def starters(path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path, dtype={"corop_code": str})
     sectors = ["BE", "FZ", "GI", "JZ", "KZ", "LZ", "MN", "OQ", "RU"]
     missing = {"corop_code", "year", *sectors, "total_sum_of_sectors"} - set(raw.columns)
-    assert not missing, f"{path.name}: missing columns {sorted(missing)}"
-    assert (raw[sectors].sum(axis=1) == raw["total_sum_of_sectors"]).all(), "sectors != total"
-    assert raw["corop_code"].nunique() == 40, "expected 40 COROP regions"
+    require(not missing, f"{path.name}: missing columns {sorted(missing)}")
+    require((raw[sectors].sum(axis=1) == raw["total_sum_of_sectors"]).all(), "sectors != total")
+    require(raw["corop_code"].nunique() == 40, "expected 40 COROP regions")
     out = raw.rename(columns={"corop_code": "corop", "total_sum_of_sectors": "totaal"})
     return out[["corop", "year", *sectors, "totaal"]].sort_values(
         ["year", "corop"], ignore_index=True
@@ -48,7 +49,7 @@ def starters(path: Path) -> pd.DataFrame:
 def nuts3_2021(path: Path) -> gpd.GeoDataFrame:
     gdf = gpd.read_file(path)
     nl = gdf[gdf["CNTR_CODE"] == "NL"].rename(columns={"NUTS_ID": "code", "NAME_LATN": "name"})
-    assert len(nl) == 40, f"expected 40 Dutch NUTS 3 regions (2021), got {len(nl)}"
+    require(len(nl) == 40, f"expected 40 Dutch NUTS 3 regions (2021), got {len(nl)}")
     out = simplify(nl[["code", "name", "geometry"]].to_crs(4326), 0.002, 4)
     return out.sort_values("code", ignore_index=True)
 
@@ -56,7 +57,7 @@ def nuts3_2021(path: Path) -> gpd.GeoDataFrame:
 def business_demography(path: Path, codes: list[str]) -> pd.DataFrame:
     raw = pd.read_csv(path, sep="\t", dtype=str)
     key = raw.columns[0]
-    assert key == "freq,indic_sb,sizeclas,nace_r2,geo\\TIME_PERIOD", f"{path.name}: header"
+    require(key == "freq,indic_sb,sizeclas,nace_r2,geo\\TIME_PERIOD", f"{path.name}: header")
     parts = raw[key].str.split(",", expand=True)
     raw["indicator"], raw["size"], raw["nace"], raw["geo"] = parts[1], parts[2], parts[3], parts[4]
     keep = raw["indicator"].isin(INDICATORS) & raw["size"].isin(SIZES) & raw["geo"].isin(codes)
@@ -69,14 +70,14 @@ def business_demography(path: Path, codes: list[str]) -> pd.DataFrame:
     wide = wide.rename(columns={"geo": "nuts3"}).dropna(how="all", subset=wide.columns[2:])
     wide.columns.name = None
     check = wide.query("nuts3 == 'NL414' and year == 2015")["oprichtingen_totaal"]
-    assert float(check.iloc[0]) == 6379, "Eurostat births NL414 2015 changed"
+    require(float(check.iloc[0]) == 6379, "Eurostat births NL414 2015 changed")
     return wide.sort_values(["nuts3", "year"], ignore_index=True)
 
 
 def stated(path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path, dtype=str)
     expected = {"indicator", "geography", "year", "value_as_stated", "unit", "source_url"}
-    assert expected <= set(raw.columns), f"{path.name}: missing columns"
+    require(expected <= set(raw.columns), f"{path.name}: missing columns")
     return raw
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.data.checks import require
 from helpers.data.processing.outputs import write_csv
 from helpers.data.registry import fetch
 
@@ -38,21 +39,24 @@ COLUMNS = {
 def process(path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig")
     missing = {"RegioS", "Perioden", *COLUMNS} - set(raw.columns)
-    assert not missing, f"{path.name}: missing columns {sorted(missing)}"
+    require(not missing, f"{path.name}: missing columns {sorted(missing)}")
     raw["RegioS"] = raw["RegioS"].str.strip()
     gm = raw[raw["RegioS"].str.startswith("GM")].copy()
     for col in COLUMNS:
         gm[col] = pd.to_numeric(gm[col].str.strip().replace({".": None, "": None}))
     gm = gm.dropna(subset=["BedrijfsvestigingenTotaal_168"])
-    assert len(gm) == 393 and gm["RegioS"].is_unique, f"expected 393 gemeenten, got {len(gm)}"
-    assert set(gm["Perioden"].str.strip()) == {"2015JJ00"}, "expected only 2015"
+    require(len(gm) == 393 and gm["RegioS"].is_unique, f"expected 393 gemeenten, got {len(gm)}")
+    require(set(gm["Perioden"].str.strip()) == {"2015JJ00"}, "expected only 2015")
     out = gm.rename(columns={"RegioS": "gemeente", **COLUMNS})[["gemeente", *COLUMNS.values()]]
     sectors = [c for c in COLUMNS.values() if c.startswith("vestigingen_") and c[12:] != "totaal"]
     # CBS rounds each count to a multiple of 5, so the sector groups add up to the total
     # within the rounding of seven numbers.
     gap = (out[sectors].sum(axis=1) - out["vestigingen_totaal"]).abs()
-    assert (gap <= 15).all(), "sector groups do not add up to the total"
-    assert out.loc[out["gemeente"] == "GM0363", "vestigingen_totaal"].item() == 106055
+    require((gap <= 15).all(), "sector groups do not add up to the total")
+    require(
+        out.loc[out["gemeente"] == "GM0363", "vestigingen_totaal"].item() == 106055,
+        'check failed: out.loc[out["gemeente"] == "GM0363", "vestigingen_totaal"].item() == 106055',
+    )
     for col in COLUMNS.values():
         out[col] = out[col].astype("int64")
     return out.sort_values("gemeente", ignore_index=True)

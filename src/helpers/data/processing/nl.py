@@ -17,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from helpers.data.checks import require
 from helpers.data.processing.nuts import simplify
 from helpers.data.processing.outputs import write_csv, write_geojson
 from helpers.data.registry import fetch
@@ -41,11 +42,12 @@ def boundaries(level: str, year: int) -> gpd.GeoDataFrame:
     source, code, name, expected = BOUNDARIES[(level, year)]
     gdf = gpd.read_file(fetch(source))
     missing = {code, name} - set(gdf.columns)
-    assert not missing, f"{source}: missing columns {missing}"
+    require(not missing, f"{source}: missing columns {missing}")
     gdf = gdf.rename(columns={code: "code", name: "name"})[["code", "name", "geometry"]]
     gdf["code"] = gdf["code"].str.strip()
-    assert len(gdf) == expected and gdf["code"].is_unique, (
-        f"{source}: expected {expected} unique {level} codes, got {gdf['code'].nunique()}"
+    require(
+        len(gdf) == expected and gdf["code"].is_unique,
+        f"{source}: expected {expected} unique {level} codes, got {gdf['code'].nunique()}",
     )
     out = simplify(gdf.to_crs(4326), TOLERANCE, DECIMALS)
     return out.sort_values("code", kind="stable").reset_index(drop=True)
@@ -70,12 +72,15 @@ def crosswalk(path: Path) -> pd.DataFrame:
     table = table.apply(lambda col: col.str.strip())
     table["nuts3"] = table["nuts3"].replace("", pd.NA)
     per_corop = table.dropna(subset=["nuts3"]).groupby("corop")["nuts3"].agg(set)
-    assert per_corop.map(len).eq(1).all(), "a COROP region spans several NUTS 3 regions"
+    require(per_corop.map(len).eq(1).all(), "a COROP region spans several NUTS 3 regions")
     table["nuts3"] = table["corop"].map(per_corop.map(lambda s: next(iter(s))))
-    assert table["gemeente"].is_unique and len(table) == 390, "expected 390 gemeenten (2016)"
-    assert table["corop"].nunique() == 40 and table["provincie"].nunique() == 12
-    assert table.groupby("corop")["provincie"].nunique().eq(1).all(), "COROP across provinces"
-    assert table["nuts3"].nunique() == 40, "expected 40 NUTS 3 regions (one per COROP)"
+    require(table["gemeente"].is_unique and len(table) == 390, "expected 390 gemeenten (2016)")
+    require(
+        table["corop"].nunique() == 40 and table["provincie"].nunique() == 12,
+        'check failed: table["corop"].nunique() == 40 and table["provincie"].nunique() == 12',
+    )
+    require(table.groupby("corop")["provincie"].nunique().eq(1).all(), "COROP across provinces")
+    require(table["nuts3"].nunique() == 40, "expected 40 NUTS 3 regions (one per COROP)")
     return table.sort_values("gemeente").reset_index(drop=True)
 
 
@@ -83,7 +88,7 @@ def gemeente_changes(path: Path) -> pd.DataFrame:
     """Municipal changes: ``valid_until`` (date the old code ceased), ``old``, ``new``."""
     raw = pd.read_csv(path, sep=";", encoding="latin-1", dtype=str)
     expected = ["Bestaan tot", "Eindjaar", "Oude", "Nieuwe", "Huidige code", "Huidige naam"]
-    assert list(raw.columns) == expected, f"{path.name}: unexpected columns {list(raw.columns)}"
+    require(list(raw.columns) == expected, f"{path.name}: unexpected columns {list(raw.columns)}")
     table = pd.DataFrame(
         {
             "valid_until": pd.to_datetime(raw["Bestaan tot"], format="%d-%m-%Y").dt.strftime(

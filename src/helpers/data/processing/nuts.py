@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 import topojson
 
+from helpers.data.checks import require
 from helpers.data.processing.outputs import write_geojson
 from helpers.data.registry import fetch
 
@@ -30,8 +31,8 @@ def load(level: int) -> gpd.GeoDataFrame:
     """One NUTS level, checked for the columns and level it must have."""
     gdf = gpd.read_file(fetch(f"nuts2021_20m_l{level}"))
     missing = {"NUTS_ID", "NAME_LATN", "LEVL_CODE", "CNTR_CODE"} - set(gdf.columns)
-    assert not missing, f"NUTS level {level}: missing columns {missing}"
-    assert set(gdf["LEVL_CODE"]) == {level}, f"NUTS level {level}: wrong LEVL_CODE"
+    require(not missing, f"NUTS level {level}: missing columns {missing}")
+    require(set(gdf["LEVL_CODE"]) == {level}, f"NUTS level {level}: wrong LEVL_CODE")
     return gdf
 
 
@@ -44,14 +45,14 @@ def simplify(
     out = topo.to_gdf()
     out["geometry"] = shapely.transform(out.geometry.values, lambda xy: np.round(xy, decimals))
     out = out.set_crs(4326, allow_override=True)
-    assert not out.is_empty.any(), "simplification emptied a region"
+    require(not out.is_empty.any(), "simplification emptied a region")
     bad = ~out.is_valid
     if bad.any():
         out.loc[bad, "geometry"] = [
             _polygonal(g) for g in shapely.make_valid(out.loc[bad, "geometry"].values)
         ]
     kinds = set(out.geom_type)
-    assert kinds <= {"Polygon", "MultiPolygon"}, f"non-polygon geometries after simplify: {kinds}"
+    require(kinds <= {"Polygon", "MultiPolygon"}, f"non-polygon geometries after simplify: {kinds}")
     return out
 
 
@@ -80,10 +81,11 @@ def process(levels: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=4326)
     out = out[["code", "name", "level", "country", "geometry"]]
     out = out.sort_values(["level", "code"], kind="stable").reset_index(drop=True)
-    assert out["code"].is_unique, "duplicate NUTS codes"
+    require(out["code"].is_unique, "duplicate NUTS codes")
     dutch_provinces = out[(out["level"] == 2) & (out["country"] == "NL")]
-    assert len(dutch_provinces) == 12, (
-        f"expected 12 Dutch NUTS 2 regions, got {len(dutch_provinces)}"
+    require(
+        len(dutch_provinces) == 12,
+        f"expected 12 Dutch NUTS 2 regions, got {len(dutch_provinces)}",
     )
     return out
 

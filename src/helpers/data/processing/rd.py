@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from helpers.data.checks import require
 from helpers.data.processing.eurostat import eurostat_number
 from helpers.data.processing.outputs import write_csv
 from helpers.data.registry import fetch, validate
@@ -68,7 +69,7 @@ PANEL_COLUMNS = {
 
 def cbs_rd(path: Path) -> pd.DataFrame:
     raw = validate(CBS_RD_SCHEMA, pd.read_csv(path, dtype={"status": str}), path.name)
-    assert len(raw) == 12 * raw["jaar"].nunique(), f"{path.name}: not 12 provinces per year"
+    require(len(raw) == 12 * raw["jaar"].nunique(), f"{path.name}: not 12 provinces per year")
     return pd.DataFrame(
         {
             "provincie": raw["statcode"],
@@ -85,7 +86,7 @@ def cbs_rd(path: Path) -> pd.DataFrame:
 def gdp_2017_vintage(path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path, sep="\t", dtype=str)
     key = raw.columns[0]
-    assert key == "unit,geo\\time", f"{path.name}: unexpected first column {key!r}"
+    require(key == "unit,geo\\time", f"{path.name}: unexpected first column {key!r}")
     raw[["unit", "geo"]] = raw[key].str.split(",", expand=True)
     raw = raw[(raw["unit"] == "MIO_EUR") & raw["geo"].isin(NL_NUTS2)].drop(columns=[key, "unit"])
     long = raw.melt(id_vars="geo", var_name="year", value_name="value")
@@ -97,7 +98,7 @@ def gdp_2017_vintage(path: Path) -> pd.DataFrame:
 
 def gdp_2023_vintage(path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path, dtype=str)
-    assert {"unit", "geo", "2015"} <= set(raw.columns), f"{path.name}: unexpected columns"
+    require({"unit", "geo", "2015"} <= set(raw.columns), f"{path.name}: unexpected columns")
     raw = raw[(raw["unit"] == "MIO_EUR") & raw["geo"].isin(NL_NUTS2)]
     long = raw.drop(columns=["freq", "unit"]).melt(
         id_vars="geo", var_name="year", value_name="value"
@@ -112,9 +113,9 @@ def gdp(path_2017: Path, path_2023: Path) -> pd.DataFrame:
     table = pd.concat([gdp_2017_vintage(path_2017), gdp_2023_vintage(path_2023)])
     table = table.dropna(subset=["gdp_mln_euro"]).rename(columns={"geo": "nuts2"})
     for vintage, part in table.groupby("vintage"):
-        assert set(part["nuts2"]) == set(NL_NUTS2), f"GDP {vintage}: not all 12 provinces"
+        require(set(part["nuts2"]) == set(NL_NUTS2), f"GDP {vintage}: not all 12 provinces")
     check = table.query("vintage == '2023' and nuts2 == 'NL41' and year == 2015")
-    assert abs(float(check["gdp_mln_euro"].iloc[0]) - 101630.4) < 0.1, "GDP NL41 2015 changed"
+    require(abs(float(check["gdp_mln_euro"].iloc[0]) - 101630.4) < 0.1, "GDP NL41 2015 changed")
     return table[["nuts2", "year", "vintage", "gdp_mln_euro"]].sort_values(
         ["vintage", "nuts2", "year"], ignore_index=True
     )
@@ -126,24 +127,24 @@ def panel(path: Path) -> pd.DataFrame:
         columns={"NUTS2": "nuts2", "YEAR": "year", **{v: k for k, v in PANEL_COLUMNS.items()}}
     )
     nl = nl.dropna(subset=list(PANEL_COLUMNS), how="all")
-    assert set(nl["nuts2"]) == set(NL_NUTS2), "panel: not all 12 Dutch provinces"
+    require(set(nl["nuts2"]) == set(NL_NUTS2), "panel: not all 12 Dutch provinces")
     return nl[["nuts2", "year", *PANEL_COLUMNS]].sort_values(["nuts2", "year"], ignore_index=True)
 
 
 def patents(path: Path) -> pd.DataFrame:
     raw = pd.read_csv(path)
-    assert list(raw.columns) == ["unit", "geo", "time", "values"], f"{path.name}: columns"
+    require(list(raw.columns) == ["unit", "geo", "time", "values"], f"{path.name}: columns")
     nuts3 = raw[(raw["unit"] == "NR") & raw["geo"].str.fullmatch(r"NL[1-4][0-9A-Z]{2}")]
     out = nuts3.rename(columns={"geo": "nuts3", "time": "year", "values": "applications"})
-    assert out["nuts3"].nunique() == 40, "patents: expected 40 Dutch NUTS 3 regions"
+    require(out["nuts3"].nunique() == 40, "patents: expected 40 Dutch NUTS 3 regions")
     check = out.query("nuts3 == 'NL414' and year == 2011")["applications"]
-    assert abs(float(check.iloc[0]) - 1430.93) < 0.01, "patents: NL414 2011 changed"
+    require(abs(float(check.iloc[0]) - 1430.93) < 0.01, "patents: NL414 2011 changed")
     return out[["nuts3", "year", "applications"]].sort_values(["nuts3", "year"], ignore_index=True)
 
 
 def run(out_dir: Path) -> list[Path]:
     rd = cbs_rd(fetch("cbs_82352ned_rd_provincie"))
-    assert rd.query("year == 2015")["rd_mln_euro"].sum() == 13695, "CBS R&D 2015 total changed"
+    require(rd.query("year == 2015")["rd_mln_euro"].sum() == 13695, "CBS R&D 2015 total changed")
     return [
         write_csv(rd, out_dir / OUTPUTS[0]),
         write_csv(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from helpers.data.checks import require
 from helpers.data.processing.outputs import write_csv
 from helpers.data.registry import fetch, validate
 
@@ -106,11 +107,14 @@ def process(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     # Sanity: the EU reference is 100 in the first year; the 12 Dutch provinces are present.
     eu = summary[summary["region"] == "EU"].set_index("year")["index"]
-    assert abs(eu.iloc[0] - 100.0) < 1e-9, "RIS: EU index of the first year should be 100"
+    require(abs(eu.iloc[0] - 100.0) < 1e-9, "RIS: EU index of the first year should be 100")
     dutch = summary.loc[summary["country"] == "NL", "region"].unique()
-    assert len(dutch) == 12 and all(c.startswith("NL") for c in dutch), dutch
+    require(
+        len(dutch) == 12 and all(c.startswith("NL") for c in dutch),
+        f"RIS: expected the 12 Dutch provinces, found {dutch}",
+    )
     years = sorted(summary["year"].unique())
-    assert years == list(range(years[0], years[-1] + 1)), f"RIS: gaps in years {years}"
+    require(years == list(range(years[0], years[-1] + 1)), f"RIS: gaps in years {years}")
     print(f"[data] ris: dropped placeholder regions without any index: {placeholders}")
     return df, summary
 
