@@ -35,6 +35,7 @@ import pandas as pd
 import requests
 
 from helpers import config
+from helpers.data.codes import clean_code
 
 BASE_URL = "https://opendata.cbs.nl/ODataApi/odata"
 BASE_URL_ENV = "RI_CBS_ODATA"
@@ -66,7 +67,7 @@ def base_url() -> str:
 
 def clean_key(value: Any) -> Any:
     """Strip CBS padding from a code; other values unchanged."""
-    return value.strip() if isinstance(value, str) else value
+    return clean_code(value) if isinstance(value, str) else value
 
 
 def period_year(period: str) -> int | None:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from helpers import config
 from helpers.data.checks import require
+from helpers.data.codes import clean_code
 
 LEVELS = ("gemeente", "corop", "provincie")
 PLACE_YEAR = 2016  # default gemeente division for place names
@@ -46,11 +47,6 @@ class JoinReport:
             f"{len(self.joined)} joined; data codes without region: {self.unjoined or 'none'}; "
             f"regions without data: {len(self.without_data)}"
         )
-
-
-def clean_code(value: object) -> str:
-    """CBS region code without padding (``'GM0363    '`` -> ``'GM0363'``)."""
-    return str(value).strip().upper()
 
 
 def available_boundaries() -> list[tuple[str, int]]:

@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from helpers.data.checks import require
+from helpers.data.codes import clean_codes
 from helpers.data.processing.nuts import simplify
 from helpers.data.processing.outputs import write_csv, write_geojson
 from helpers.data.registry import fetch
@@ -44,7 +45,7 @@ def boundaries(level: str, year: int) -> gpd.GeoDataFrame:
     missing = {code, name} - set(gdf.columns)
     require(not missing, f"{source}: missing columns {missing}")
     gdf = gdf.rename(columns={code: "code", name: "name"})[["code", "name", "geometry"]]
-    gdf["code"] = gdf["code"].str.strip()
+    gdf["code"] = clean_codes(gdf["code"])
     require(
         len(gdf) == expected and gdf["code"].is_unique,
         f"{source}: expected {expected} unique {level} codes, got {gdf['code'].nunique()}",
@@ -94,8 +95,8 @@ def gemeente_changes(path: Path) -> pd.DataFrame:
             "valid_until": pd.to_datetime(raw["Bestaan tot"], format="%d-%m-%Y").dt.strftime(
                 "%Y-%m-%d"
             ),
-            "old": raw["Oude"].str.strip(),
-            "new": raw["Nieuwe"].str.strip(),
+            "old": clean_codes(raw["Oude"]),
+            "new": clean_codes(raw["Nieuwe"]),
             "new_name": raw["Huidige naam"].str.strip(),
         }
     )
