@@ -90,7 +90,8 @@ def test_choropleth_static_and_interactive_from_one_call(summary):
     assert len(result.static.axes[0].get_legend().get_texts()) >= 1
     numeric = choropleth(gdf, "score_eu", k=3, legend_title="Score")
     assert numeric.data["klasse"].nunique() == 3
-    assert "addAttribution" not in html  # nothing to credit without a source
+    # nothing to credit without a source (Leaflet's own code, inlined here, defines the method)
+    assert "attributionControl.addAttribution" not in html
 
 
 def test_interactive_map_credits_source_and_status(summary):
@@ -111,3 +112,123 @@ def test_choropleth_rejects_unknown_categories(summary):
     gdf["name"] = gdf["region_name"]
     with pytest.raises(ValueError, match="no colour"):
         choropleth(gdf, "group", categories={"Leader": "#000"})
+
+
+# --- numbers for the narrative (moved from the notebook) -----------------------------------
+
+
+def _scores(rows, year=2023, eu_index=110.0):
+    table = pd.DataFrame(rows, columns=["region", "region_name", "country", "score_eu", "group"])
+    table.attrs.update(year=year, eu_index=eu_index)
+    return table
+
+
+def test_europe_overview_counts_groups_countries_and_the_best_region():
+    scores = _scores(
+        [
+            ("DE1", "Baden", "DE", 150.0, "Leader"),
+            ("DE2", "Bayern", "DE", 140.0, "Leader"),
+            ("NL3", "West", "NL", 160.0, "Leader"),
+            ("BG3", "Sud", "BG", 40.0, "Emerging"),
+            ("FR1", "Ile", "FR", 120.0, "Strong"),
+        ]
+    )
+    europe = europa.europe_overview(scores, top=1)
+    assert (europe.year, europe.n_regions, europe.n_countries, europe.eu_index) == (
+        2023, 5, 4, 110.0,
+    )  # fmt: skip
+    assert europe.group_counts == {"Leader": 3, "Strong": 1, "Moderate": 0, "Emerging": 1}
+    assert list(europe.group_counts) == list(europa.PERFORMANCE_GROUPS)  # best first
+    assert europe.leader_countries == {"DE": 2}
+    assert (europe.best_region, europe.best_country, europe.best_score) == ("West", "NL", 160.0)
+    with pytest.raises(europa.checks.DataCheckError):
+        europa.europe_overview(scores.iloc[0:0])
+
+
+def test_europe_overview_of_the_database_agrees_with_the_scores(summary):
+    scores = europa.scores_for_year(summary, 2023)
+    europe = europa.europe_overview(scores)
+    assert sum(europe.group_counts.values()) == europe.n_regions == len(scores)
+    assert europe.best_score == pytest.approx(scores["score_eu"].max())
+    counts = list(europe.leader_countries.values())
+    assert counts == sorted(counts, reverse=True) and len(counts) == 4
+
+
+def test_ranking_of_provinces_and_of_the_published_table(summary):
+    table = pd.DataFrame(
+        {
+            "provincie": ["A", "B", "C", "D"],
+            "score_eu": [98.0, 130.0, 101.0, 90.0],
+            "group_nl": [
+                "Sterke innovator",
+                "Innovatieleider",
+                "Innovatieleider",
+                "Sterke innovator",
+            ],
+        }
+    )
+    ranked = europa.ranking(table)
+    assert (ranked.best, ranked.best_score, ranked.worst, ranked.worst_score) == ("B", 130, "D", 90)
+    assert ranked.spread == 40
+    assert ranked.leaders == ["B", "C"] and ranked.below_eu == ["A", "D"]
+    published = europa.ranking(europa.published_table(), group="prestatiegroep")
+    assert (published.best, published.best_score) == ("Utrecht", 136.6)
+    assert (published.worst, published.worst_score) == ("Friesland", 95.0)
+    assert len(published.leaders) == 7 and published.below_eu == ["Friesland"]
+    with pytest.raises(ValueError, match="prestatiegroep"):
+        europa.ranking(table, group="prestatiegroep")
+
+
+def test_method_comparison_recomputes_the_publication_year(summary):
+    published = europa.published_table()
+    cmp = europa.method_comparison(summary, published)
+    assert cmp.year == 2017 and cmp.edition == 2023 and len(cmp.table) == 12
+    raw = pd.read_csv(config.PROCESSED_DIR / "ris" / "ris2023_summary.csv")
+    eu = raw[(raw.region == "EU") & (raw.year == 2017)]["index"].item()
+    utrecht = raw[(raw.region == "NL31") & (raw.year == 2017)]["index"].item()
+    assert cmp.focus_index == utrecht
+    assert cmp.focus_score == pytest.approx(utrecht / eu * 100)
+    assert cmp.focus_published == 136.6
+    diff = (cmp.table["score_eu"] - cmp.table["score_eu_pub"]).abs()
+    assert cmp.mean_abs_diff == pytest.approx(diff.mean())
+    assert cmp.max_abs_diff == pytest.approx(diff.max())
+    assert cmp.max_diff_province == cmp.table.loc[diff.idxmax(), "provincie"]
+    changed = cmp.table[cmp.table["group_nl"] != cmp.table["prestatiegroep"]]["provincie"]
+    assert cmp.changed_group == changed.tolist()
+    assert -1 <= cmp.rank_correlation <= 1
+    long = cmp.long()
+    assert list(long.columns) == ["provincie", "bron", "score"] and len(long) == 24
+    assert (long["bron"].iloc[:12] == "gepubliceerd").all()
+    assert long["provincie"].iloc[0] == "Utrecht"  # the highest published score first
+    assert long["score"].iloc[:12].is_monotonic_decreasing
+
+
+def test_method_comparison_falls_back_to_the_first_year_of_an_edition(summary):
+    later = summary[summary["year"] >= 2019].copy()
+    later.attrs.update(summary.attrs)
+    assert europa.method_comparison(later, europa.published_table()).year == 2019
+
+
+def test_method_changes_now_and_as_published():
+    method = europa.method_changes(2023)
+    assert (method.cut_leader, method.cut_strong, method.cut_moderate) == (125, 100, 70)
+    assert method.published_n_indicators == 18
+    assert (method.published_cut_leader, method.published_cut_strong) == (120, 90)
+    indicators = pd.read_csv(
+        config.PROCESSED_DIR / "ris" / "ris2023_indicators.csv.gz", usecols=["indicator"]
+    )["indicator"].unique()
+    assert method.n_indicators == sum("(Regional)" in i for i in indicators) > 0
+
+
+def test_tables_as_the_book_shows_them(summary):
+    from helpers.presentation import europa as views
+
+    published = views.published_table(europa.published_table()).set_index("Provincie")
+    assert list(published.loc["Utrecht"]) == ["107,5", "136,6", "Innovatieleider"]
+    assert published.loc["Friesland", "Score t.o.v. EU"] == "95"  # whole number, as printed
+    assert published.loc["Zuid-Holland", "Prestatiegroep"] == "Innovatieleider −"
+    provinces = europa.province_table(europa.scores_for_year(summary, 2021))
+    shown = views.province_table(provinces, year=2021, edition=2023, base_year=2016)
+    assert list(shown.columns)[1:3] == ["Index RIS 2023 (EU 2016 = 100)", "Score t.o.v. EU 2021"]
+    row = provinces.iloc[0]
+    assert shown.iloc[0, 2] == f"{row['score_eu']:.1f}".replace(".", ",")

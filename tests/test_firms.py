@@ -95,11 +95,40 @@ def test_place_names_map_to_gemeenten():
     assert pd.isna(codes[4])
 
 
-def test_starters_per_corop_use_comparable_years_only():
-    assert firms.starter_years() == [2015, 2016, 2017]
-    table = firms.starters_for_year(2016)
-    assert len(table) == 40 and table.iloc[0]["corop"] == "CR23"  # Groot-Amsterdam
-    amsterdam = table.iloc[0]
-    assert amsterdam["per_1000"] == pytest.approx(23360 / amsterdam["vestigingen_totaal"] * 1000)
-    with pytest.raises(ValueError, match="available years: 2015, 2016, 2017"):
-        firms.starters_for_year(2014)
+def test_concentration_shares_of_regions_and_smallest_class():
+    conc = firms.concentration(pd.Series({"a": 600, "b": 250, "c": 150, "d": 120, "e": 80}))
+    assert conc.half_share_of_regions == pytest.approx(1 / 5 * 100)  # a alone, of 5 regions
+    assert conc.smallest_class["klasse"] == "minder dan 100"
+    assert conc.smallest_class["aantal_gemeenten"] == 1  # e
+    assert conc.smallest_class["aandeel_pct"] == pytest.approx(80 / 1200 * 100)
+
+
+def test_counts_per_gemeente_check_the_year_and_recode_to_the_map():
+    data = pd.DataFrame(
+        {
+            "gemeente": ["GM0363", "GM0599", "GM0363"],
+            "jaar": [2016, 2016, 2015],
+            "aantal": [5, 7, 100],
+        }
+    )
+    counts, map_year = firms.counts_per_gemeente(data, 2016, "aantal", "file.csv")
+    assert map_year == 2016 and counts.to_dict() == {"GM0363": 5, "GM0599": 7}
+    with pytest.raises(
+        ValueError, match=r"Year 2014 is not in file\.csv; available years: 2015, 2016"
+    ):
+        firms.counts_per_gemeente(data, 2014, "aantal", "file.csv")
+
+
+def test_counts_of_merged_gemeenten_are_summed_on_the_later_map(monkeypatch):
+    # GM0265 and GM0282 merged into Berg en Dal (GM0241) on 1 January 2015; with maps of 2015
+    # and 2016 only, counts of 2014 go on the map of 2015
+    maps = [("gemeente", 2015), ("gemeente", 2016), ("corop", 2014)]
+    monkeypatch.setattr(nl, "available_boundaries", lambda: maps)
+    assert firms.gemeente_map_year(2014) == 2015 and firms.gemeente_map_year(2016) == 2016
+    assert firms.gemeente_map_year(2030) == 2016  # none later: the default
+    data = pd.DataFrame(
+        {"gemeente": ["GM0265", "GM0282", "GM0363"], "jaar": [2014] * 3, "aantal": [1, 2, 4]}
+    )
+    counts, map_year = firms.counts_per_gemeente(data, 2014, "aantal", "file.csv")
+    assert map_year == 2015
+    assert counts.to_dict() == {"GM0241": 3, "GM0363": 4}

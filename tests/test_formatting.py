@@ -21,6 +21,7 @@ from helpers.presentation.formatting import (
         (0.59, 2, "0,59"),
         (-1234.5, 1, "-1.234,5"),
         (2.25, 1, "2,2"),  # round half to even, as Python does
+        (151.05, 1, "151,1"),  # the float's exact value is just above 151.05, as in f"{x:.1f}"
     ],
 )
 def test_fmt_number_dutch_separators(value, decimals, expected):
@@ -86,3 +87,13 @@ def test_map_legend_of_counts_has_no_decimals_and_classes_never_merge():
     assert not any("," in label for label in legend), legend
     _, legend = classify(pd.Series([1.01, 1.02, 1.03, 1.04, 1.05, 1.06]), "quantiles", k=5)
     assert len(set(legend)) == len(legend), legend
+
+
+def test_names_with_their_values():
+    from helpers.presentation.formatting import join_with_values
+
+    pairs = [("Amsterdam", 1200), ("Utrecht", 950.4)]
+    assert join_with_values(pairs) == "Amsterdam (1.200) en Utrecht (950)"
+    assert join_with_values(pairs, 1, percent=True) == "Amsterdam (1.200,0%) en Utrecht (950,4%)"
+    assert join_with_values([("Delft", float("nan"))], percent=True) == "Delft (–)"
+    assert join_with_values([]) == ""

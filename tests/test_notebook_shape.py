@@ -19,9 +19,7 @@ CHAPTERS = load_params()
 
 def code_cells(notebook: Path) -> list[list[str]]:
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    return [
-        "".join(c["source"]).splitlines() for c in nb["cells"] if c["cell_type"] == "code"
-    ]
+    return ["".join(c["source"]).splitlines() for c in nb["cells"] if c["cell_type"] == "code"]
 
 
 def shape(line: str) -> str:

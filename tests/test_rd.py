@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from helpers import config
 from helpers.chapters import rd
 from helpers.chapters.europa import UnknownParameterError
+from helpers.data.checks import DataCheckError
 from helpers.data.registry import SchemaError
 
 
@@ -102,3 +104,134 @@ def test_patent_proxy_covers_all_corop_regions():
     assert table["aandeel_pct"].sum() == pytest.approx(100)
     with pytest.raises(UnknownParameterError, match="2012"):
         rd.patents_per_corop(2015)
+
+
+# --- numbers for the narrative and the maps (moved from the notebook) ----------------------
+
+
+def _cbs(year):
+    raw = pd.read_csv(config.PROCESSED_DIR / "rd" / "cbs_rd_provincie.csv")
+    return raw[raw["year"] == year]
+
+
+def test_overview_totals_shares_and_statuses():
+    overview = rd.overview(rd.rd_for_year(2015))
+    rows = _cbs(2015).sort_values("rd_mln_euro", ascending=False)
+    total = rows["rd_mln_euro"].sum()
+    assert overview.year == 2015 and overview.total == total == 13695
+    assert overview.labour_years == rows["rd_arbeidsjaren"].sum()
+    assert [p.name for p in overview.ranking[:2]] == ["Zuid-Holland", "Noord-Brabant"]
+    assert (
+        overview.ranking[0].mln_euro == 3168
+        and overview.ranking[-1].code == rows.iloc[-1]["provincie"]
+    )
+    assert overview.top3_share_pct == pytest.approx(rows["rd_mln_euro"].head(3).sum() / total * 100)
+    north = rows[rows["provincie"].isin(["PV20", "PV21", "PV22"])]["rd_mln_euro"].sum()
+    assert overview.north_share_pct == pytest.approx(north / total * 100)
+    assert overview.provisional == []
+    assert rd.overview(rd.rd_for_year(2016)).provisional == ["nader voorlopig"]
+    with pytest.raises(DataCheckError, match="12 provinces"):
+        rd.overview(rd.rd_for_year(2015).head(11))
+
+
+def test_provinces_on_the_map_all_join():
+    table = rd.rd_for_year(2015)
+    gdf = rd.provinces_on_map(table)
+    assert len(gdf) == 12 and gdf["rd_mln_euro"].notna().all()
+    assert set(gdf["name"]) == set(table["provincie_naam"])
+    with pytest.raises(DataCheckError, match="PV99"):
+        rd.provinces_on_map(table.assign(provincie=["PV99", *table["provincie"][1:]]))
+
+
+def test_intensity_summary_2015_one_vintage():
+    summary = rd.intensity_summary(rd.intensity(rd.rd_for_year(2015)))
+    inten = summary.table
+    assert summary.vintages == ["2023"] and summary.main_vintage == "2023"
+    assert summary.older_vintages == {"2017": 2014}
+    assert summary.first == "Noord-Brabant" and summary.first_pct == inten["pct_bbp_2023"].max()
+    assert summary.last_pct == inten["pct_bbp_2023"].min()
+    assert summary.national_pct == pytest.approx(13695 / inten["bbp_2023"].sum() * 100)
+    # Zuid-Holland spends most; its place by intensity:
+    ranked = inten.sort_values("pct_bbp_2023", ascending=False)["provincie_naam"].tolist()
+    assert summary.largest_rank == ranked.index("Zuid-Holland") + 1
+    assert (
+        summary.largest_pct == inten.set_index("provincie_naam").loc["Zuid-Holland", "pct_bbp_2023"]
+    )
+    diff = (inten["pct_bbp_2023"] - inten["pct_bbp_eurostat"]).abs()
+    assert summary.eurostat_max_diff == pytest.approx(diff.max())
+    assert summary.eurostat_complete is bool(inten["pct_bbp_eurostat"].notna().all())
+    assert summary.vintage_max_diff is None and summary.vintage_max_diff_province is None
+
+
+def test_intensity_summary_2014_compares_the_vintages():
+    summary = rd.intensity_summary(rd.intensity(rd.rd_for_year(2014)))
+    inten = summary.table
+    gap = (inten["pct_bbp_2023"] - inten["pct_bbp_2017"]).abs()
+    assert summary.vintages == ["2017", "2023"]
+    assert summary.vintage_max_diff == pytest.approx(gap.max()) and gap.max() > 0
+    assert summary.vintage_max_diff_province == inten.loc[gap.idxmax(), "provincie_naam"]
+
+
+def test_public_private_published_and_open_data():
+    split = rd.public_private()
+    assert (split.ratio_province, split.ratio) == ("Noord-Brabant", 5.7)
+    assert split.public_larger == ["Utrecht", "Groningen"]
+    assert (split.private_top, split.private_top_pct) == ("Noord-Brabant", 2.29)
+    assert split.focus_published_pct == 0.82  # Noord-Holland, as published
+    assert split.ris_flat is True
+    business = rd.business_rd_eurostat()
+    assert "Noord-Holland" in split.business_regions
+    last = business[business["nuts2"] == "NL32"].sort_values("year").iloc[-1]
+    assert (split.focus_business_year, split.focus_business_pct) == (
+        last["year"], last["rd_pct_gdp_business"],
+    )  # fmt: skip
+    assert split.business_years == (business["year"].min(), business["year"].max())
+
+
+def test_corop_measure_patent_proxy():
+    measure = rd.corop_measure("", 2015, 2012)
+    table = measure.table
+    assert not measure.supplied and measure.year == 2012 and len(table) == 40
+    assert table["waarde"].is_monotonic_decreasing and "code" not in table
+    assert table["aandeel_pct"].sum() == pytest.approx(100)
+    assert measure.top(1)[0] == ("Zuidoost-Noord-Brabant", pytest.approx(table["aandeel_pct"][0]))
+    north = table[table["provincie"].isin(["PV20", "PV21", "PV22"])]["aandeel_pct"].sum()
+    assert measure.north_share_pct == pytest.approx(north) and 0 < north < 100
+    with pytest.raises(UnknownParameterError, match="2012"):
+        rd.corop_measure("", 2015, 2016)
+
+
+def test_corop_measure_user_file_and_its_year_check(tmp_path):
+    path = _corop_file(tmp_path, [("CR01", 2015, 1.0), ("CR23", 2015, 3.0), ("CR23", 2014, 9.0)])
+    measure = rd.corop_measure(str(path), 2015, 2012)
+    assert measure.supplied and measure.year == 2015 and measure.north_share_pct is None
+    assert measure.top(3) == [("Groot-Amsterdam", 75.0), ("Oost-Groningen", 25.0)]
+    with pytest.raises(UnknownParameterError, match=r"Year 2016 is not in corop\.csv.*2014, 2015"):
+        rd.corop_measure(str(path), 2016, 2012)
+    gdf, report = rd.corop_on_map(measure.table)
+    assert len(gdf) == 40 and len(report.without_data) == 38  # part of the country: no error
+    with pytest.raises(DataCheckError, match="CR99"):
+        rd.corop_on_map(measure.table.assign(corop=["CR99", "CR01"]))
+
+
+def test_sentences_and_tables_as_the_book_shows_them(tmp_path):
+    from helpers.presentation import rd as views
+
+    one = rd.intensity_summary(rd.intensity(rd.rd_for_year(2015)))
+    assert views.vintage_note(one, 2015).startswith("Voor 2015 heeft alleen de vintage van 2023")
+    assert views.older_vintages_text(one) == "; de oudere vintage van 2017 loopt tot 2014"
+    two = rd.intensity_summary(rd.intensity(rd.rd_for_year(2014)))
+    assert "het grootste verschil" in views.vintage_note(two, 2014)
+    table = views.intensity_table(two.table)
+    assert list(table.columns)[2:4] == [
+        "% bbp (CBS / Eurostat-bbp 2017)",
+        "% bbp (CBS / Eurostat-bbp 2023)",
+    ]
+    published = views.published_table(rd.published())
+    assert published["Waarde (gepubliceerd)"].tolist()[:4] == ["5,70", "ja", "ja", "2,29"]
+    proxy = views.corop_text(rd.corop_measure("", 2015, 2012), "")
+    assert proxy.status == "benadering" and proxy.caption.startswith("Benadering (proxy) — ")
+    path = _corop_file(tmp_path, [("CR01", 2015, 1.0)])
+    supplied = views.corop_text(rd.corop_measure(str(path), 2015, 2012), str(path))
+    assert supplied.status == "aangeleverd" and str(path) in supplied.source
+    assert supplied.caption == "Private R&D-uitgaven per COROP-regio in 2015 (miljoen euro)"

@@ -1,6 +1,9 @@
-"""Topsectors chapter logic: place names, pairs, network measures, RVO file path."""
+"""Topsectors chapter logic: place names, pairs, network measures, RVO file path; the
+chapter's data, themes and comparison, and what the book writes about them."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -115,3 +118,96 @@ def test_h2020_match_rate_and_year_filter():
     assert early["project"].nunique() < all_years["project"].nunique()
     with pytest.raises(ValueError, match="start years"):
         topsectoren.h2020(2030, 2031)
+
+
+# --- the chapter: data, themes, comparison (synthetic RVO file) and what the book writes ------
+
+RVO = Path(__file__).parent / "fixtures" / "user_files" / "rvo_synthetic.csv"
+RVO_THEMES = ["HTSM", "LSH", "Agri & Food", "Energie"]
+
+
+def test_chapter_data_from_an_rvo_file():
+    found = topsectoren.chapter_data(str(RVO), 2014, 2016, RVO_THEMES)
+    assert found.supplied and found.status_key == "aangeleverd" and str(RVO) in found.source
+    assert found.period == "2014-2016"
+    assert found.data["start_year"].between(2014, 2016).all()
+    assert found.n_projects == 6  # H2, L1, L2, A1, E1, W1 (H1 started in 2013)
+    assert found.other_themes == ["Water"]
+    h2020 = ["Hightech en materialen", "Gezondheid", "Voedsel en bio-economie", "Energie"]
+    one_year = topsectoren.chapter_data("", 2016, 2016, h2020)
+    assert one_year.period == "2016" and not one_year.supplied
+    assert set(one_year.data["start_year"]) == {2016}
+
+
+@pytest.mark.parametrize("themes", [RVO_THEMES[:3], ["HTSM", "LSH", "Agri & Food", "Ruimtevaart"]])
+def test_chapter_data_needs_four_themes_of_the_data(themes):
+    with pytest.raises(
+        ValueError, match="available themes: Agri & Food, Energie, HTSM, LSH, Water"
+    ):
+        topsectoren.chapter_data(str(RVO), 2014, 2016, themes)
+
+
+def test_theme_measures():
+    found = topsectoren.chapter_data(str(RVO), 2014, 2016, RVO_THEMES)
+    htsm = topsectoren.theme(found, "HTSM", 1, 1)
+    assert htsm.nearest_topsector == "HTSM"  # RVO data: the topsector itself
+    assert htsm.amount == 400_000 and htsm.links_shown == 1
+    assert htsm.top_places(1)["gemeente"].tolist() == ["GM0772"]  # Eindhoven: 300,000
+    assert htsm.top_place_share == pytest.approx(75)
+    assert htsm.top_hub_share == pytest.approx(50)  # two places, one link
+    lsh = topsectoren.theme(found, "LSH", 2, 2)
+    assert len(lsh.net.edges) == 2 and lsh.links_shown == 0  # each link has one project
+    assert lsh.slot == 2 and lsh.places["mln"].sum() == pytest.approx(0.5)
+
+
+def test_nearest_topsector_of_the_h2020_themes():
+    assert topsectoren.nearest_topsector("Gezondheid") == "Life Sciences & Health (LSH)"
+    assert topsectoren.nearest_topsector("Atlantis") == "–"
+
+
+def test_comparison_and_overview_of_themes():
+    found = topsectoren.chapter_data(str(RVO), 2014, 2016, RVO_THEMES)
+    chosen = [topsectoren.theme(found, name, 1, 1) for name in ("LSH", "Water")]
+    comparison = topsectoren.compare(chosen)
+    assert comparison.most_cross["thema"] == "LSH"  # Utrecht with Amsterdam and Rotterdam
+    assert comparison.least_cross["thema"] == "Water"  # Delft and Rotterdam: Zuid-Holland
+    assert comparison.table["top_hub"].tolist() == ["Utrecht", "Delft"]
+    overview = topsectoren.overview(found.data, ["Water", "Energie"])
+    assert overview["verbindingen"].tolist() == [1, 1]
+    assert overview["grensoverschrijdend_pct"].tolist() == [0, 100]
+    assert overview["knooppunten"].iloc[0] == ["Delft", "Rotterdam"]
+
+
+def test_the_most_central_theme_holds_the_largest_share_in_one_place():
+    found = topsectoren.chapter_data(
+        "", 2014, 2020, ["Gezondheid", "Energie", "Veiligheid", "Overig"]
+    )
+    chosen = [topsectoren.theme(found, name, 1, 2) for name in found.themes]
+    shares = {}
+    for theme in chosen:
+        strength = theme.net.nodes["strength"]
+        shares[theme.name] = strength.iloc[0] / strength.sum() * 100
+    comparison = topsectoren.compare(chosen)
+    assert comparison.most_central["thema"] == max(shares, key=shares.get)
+    assert comparison.most_central["top_hub_aandeel_pct"] == pytest.approx(max(shares.values()))
+
+
+def test_what_the_book_writes_about_the_themes():
+    from helpers.presentation import topsectoren as views
+
+    found = topsectoren.chapter_data(str(RVO), 2014, 2016, RVO_THEMES)
+    values = views.theme_values(topsectoren.theme(found, "HTSM", 1, 1))
+    assert values["projects"] == "1" and values["links"] == "1" and values["links_shown"] == "1"
+    assert values["amount"] == "0,4" and values["top_place_share"] == "75%"
+    assert values["hubs"] in {"Eindhoven (1) en Delft (1)", "Delft (1) en Eindhoven (1)"}
+    assert values["cross"] == "100%" and values["topsector"] == "HTSM"
+    chosen = [topsectoren.theme(found, name, 1, 1) for name in ("LSH", "Water")]
+    text = views.comparison_values(topsectoren.compare(chosen))
+    assert text["most_cross"] == "LSH (100%)" and text["least_cross"] == "Water (0%)"
+    assert text["hubs"] == "Utrecht (LSH) en Delft (Water)"
+    table = views.overview_table(topsectoren.overview(found.data, ["Water"]))
+    assert table.iloc[0].tolist() == ["Water", "1", "2", "1", "Delft en Rotterdam", "0%"]
+    unmatched = topsectoren.MatchRate(80.0, 90.0, 10, pd.Series({"DELFT": 3, "LEIDEN": 2}))
+    assert views.unmatched_text(unmatched) == "Delft (3) en Leiden (2)"
+    unmatched.unmatched_places = pd.Series(dtype=int)
+    assert views.unmatched_text(unmatched) == "geen"

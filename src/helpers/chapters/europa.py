@@ -8,12 +8,15 @@ thresholds of the edition's method (:data:`GROUP_THRESHOLDS`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import pandas as pd
 
 from helpers import config
 from helpers.data import checks
-from helpers.data.checks import UnknownParameterError
+from helpers.data.checks import UnknownParameterError, require
+from helpers.data.published import load_published
 from helpers.geography.nl import JoinReport
 
 # Performance-group thresholds (relative to the EU in the same year, EU = 100), per edition.
@@ -33,13 +36,21 @@ GROUP_THRESHOLDS: dict[int, list[tuple[float, str]]] = {
 
 
 def available_editions() -> list[int]:
-    """RIS editions with a processed summary table in ``data/processed/ris``."""
+    """RIS editions (e.g. ``[2023]``) with a processed summary table
+    ``data/processed/ris/ris<edition>_summary.csv`` (made by ``make data`` from the RIS
+    database of the European Commission)."""
     files = config.data_glob("processed/ris", "ris*_summary.csv")
     return sorted(int(p.name[3:7]) for p in files)
 
 
 def load_summary(edition: int = 2023) -> pd.DataFrame:
-    """Summary Innovation Index per region and year for an RIS edition."""
+    """Summary Innovation Index per region and year for an RIS edition: one row per region
+    (mixed NUTS levels 0-2, plus ``EU``) and year, columns ``region``, ``region_name``,
+    ``country``, ``nuts_level``, ``year``, ``index`` (EU in the edition's base year = 100) and
+    the edition's own group. Source: ``data/processed/ris/ris<edition>_summary.csv``.
+
+    Raises :class:`UnknownParameterError` (listing the editions) for an edition without data.
+    """
     editions = available_editions()
     if edition not in editions:
         raise UnknownParameterError(
@@ -55,6 +66,7 @@ def load_summary(edition: int = 2023) -> pd.DataFrame:
 
 
 def available_years(summary: pd.DataFrame) -> list[int]:
+    """The years (ascending) an edition's summary table (:func:`load_summary`) covers."""
     return sorted(int(y) for y in summary["year"].unique())
 
 
@@ -107,7 +119,7 @@ def province_table(scores: pd.DataFrame) -> pd.DataFrame:
     """The 12 Dutch provinces, best first: index, score vs EU, score vs the provincial mean
     (the RIS database has no value for the Netherlands as a whole), performance group."""
     nl = scores[scores["country"] == "NL"].copy()
-    assert len(nl) == 12, f"expected 12 Dutch provinces, found {len(nl)}"
+    require(len(nl) == 12, f"expected 12 Dutch provinces, found {len(nl)}")
     nl["provincie"] = nl["region"].map(PROVINCE_NAMES)
     nl["score_nl_gem"] = nl["score_eu"] / nl["score_eu"].mean() * 100
     nl = nl.sort_values("score_eu", ascending=False, kind="stable").reset_index(drop=True)
@@ -117,16 +129,17 @@ def province_table(scores: pd.DataFrame) -> pd.DataFrame:
 
 def published_table() -> pd.DataFrame:
     """Table 1 of the publication as printed (RIS 2017), see ``data/published/README.md``."""
-    path = config.data_file("published", "ris2017_tabel1.csv")
-    table = pd.read_csv(path, keep_default_na=False, dtype={"subgroep": str})
-    assert len(table) == 12 and table["nuts_code"].is_unique
+    table = load_published("ris2017_tabel1", text_columns=("subgroep",))
+    require(
+        len(table) == 12 and table["nuts_code"].is_unique,
+        "ris2017_tabel1.csv: expected the 12 provinces, each once",
+    )
     return table
 
 
 def published_method() -> pd.DataFrame:
     """The RIS 2017 method as published (indicators, thresholds), by ``kenmerk``."""
-    path = config.data_file("published", "ris2017_methode.csv")
-    return pd.read_csv(path, dtype=str).set_index("kenmerk")
+    return load_published("ris2017_methode", text_columns=("waarde", "eenheid", "plaats"))
 
 
 def regions_with_geometry(scores: pd.DataFrame) -> tuple[gpd.GeoDataFrame, JoinReport]:
@@ -147,3 +160,197 @@ def regional_indicator_count(edition: int = 2023) -> int:
     path = config.data_file("processed", "ris", f"ris{edition}_indicators.csv.gz")
     indicators = pd.read_csv(path, usecols=["indicator"])["indicator"].unique()
     return sum("(Regional)" in name for name in indicators)
+
+
+# --- numbers for the narrative --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EuropeOverview:
+    """Europe in one year of the scoreboard (see :func:`europe_overview`)."""
+
+    year: int
+    n_regions: int  # regions in the scoreboard (the EU itself not counted)
+    n_countries: int
+    eu_index: float  # the EU's index in ``year`` (EU in the edition's base year = 100)
+    group_counts: dict[str, int]  # RIS group (English name, best first) -> regions; all four
+    leader_countries: dict[str, int]  # country code -> leading regions, most first (top ``top``)
+    best_region: str  # name of the region with the highest score
+    best_country: str  # its country code
+    best_score: float  # its score relative to the EU in ``year`` (EU = 100)
+
+
+def europe_overview(scores: pd.DataFrame, top: int = 4) -> EuropeOverview:
+    """Counts for the narrative on Europe: regions, countries, regions per performance group,
+    the countries with most leading regions and the best region.
+
+    ``scores`` is :func:`scores_for_year` (one row per region, columns ``region_name``,
+    ``country``, ``score_eu``, ``group``; ``attrs['eu_index']`` and ``attrs['year']``).
+    Source: the RIS database (:func:`load_summary`). Raises
+    :class:`~helpers.data.checks.DataCheckError` for no regions.
+    """
+    require(not scores.empty, "europe_overview: no regions in the scores")
+    counts = scores["group"].value_counts()
+    leaders = scores[scores["group"] == "Leader"]["country"].value_counts().head(top)
+    best = scores.loc[scores["score_eu"].idxmax()]
+    return EuropeOverview(
+        year=int(scores.attrs["year"]),
+        n_regions=len(scores),
+        n_countries=int(scores["country"].nunique()),
+        eu_index=float(scores.attrs["eu_index"]),
+        group_counts={group: int(counts.get(group, 0)) for group in PERFORMANCE_GROUPS},
+        leader_countries={str(c): int(n) for c, n in leaders.items()},
+        best_region=str(best["region_name"]),
+        best_country=str(best["country"]),
+        best_score=float(best["score_eu"]),
+    )
+
+
+@dataclass(frozen=True)
+class ProvinceRanking:
+    """The Dutch provinces ranked by their score relative to the EU (see :func:`ranking`)."""
+
+    best: str
+    best_score: float  # relative to the EU (EU = 100)
+    worst: str
+    worst_score: float
+    leaders: list[str]  # provinces in the group 'Innovatieleider', best first
+    below_eu: list[str]  # provinces scoring under the EU (score < 100), best first
+
+    @property
+    def spread(self) -> float:
+        """Best minus worst score (points, EU = 100)."""
+        return self.best_score - self.worst_score
+
+
+def ranking(
+    table: pd.DataFrame, *, score: str = "score_eu", group: str = "group_nl"
+) -> ProvinceRanking:
+    """Best and worst province, the leaders and the provinces below the EU average.
+
+    ``table`` has one row per province with ``provincie``, a ``score`` column (relative to the
+    EU, EU = 100) and a ``group`` column with the Dutch group label: :func:`province_table`
+    (defaults) or the published Table 1, :func:`published_table`
+    (``group="prestatiegroep"``). Ties keep the table's order. Raises ``ValueError`` for an
+    empty table or a missing column.
+    """
+    missing = {"provincie", score, group} - set(table.columns)
+    if missing or table.empty:
+        raise ValueError(f"ranking: need provinces with columns {sorted(missing) or [score]}")
+    ordered = table.sort_values(score, ascending=False, kind="stable")
+    best, worst = ordered.iloc[0], ordered.iloc[-1]
+    return ProvinceRanking(
+        best=str(best["provincie"]),
+        best_score=float(best[score]),
+        worst=str(worst["provincie"]),
+        worst_score=float(worst[score]),
+        leaders=ordered.loc[ordered[group] == PERFORMANCE_GROUPS["Leader"], "provincie"].tolist(),
+        below_eu=ordered.loc[ordered[score] < 100, "provincie"].tolist(),
+    )
+
+
+# The province the narrative follows from the published table into the current database.
+FOCUS_REGION = "NL31"  # Utrecht: the highest score in the publication
+
+
+@dataclass(frozen=True)
+class MethodComparison:
+    """The publication's Table 1 (RIS 2017, as printed) next to the same year in the current
+    database (see :func:`method_comparison`)."""
+
+    edition: int
+    year: int  # the year looked up in the database: 2017 if covered, else its first year
+    table: pd.DataFrame  # 12 provinces: province_table columns, published columns, ``diff``
+    focus_index: float  # :data:`FOCUS_REGION`: index in the database (edition scale)
+    focus_score: float  # ... relative to the EU in ``year`` (EU = 100)
+    focus_published: float  # ... as published in 2017 (EU = 100)
+    mean_abs_diff: float  # mean absolute difference database - published (points)
+    max_abs_diff: float
+    max_diff_province: str
+    changed_group: list[str]  # provinces whose group differs from the published group
+    rank_correlation: float  # Spearman, database scores vs published scores
+
+    def long(self) -> pd.DataFrame:
+        """Both scores per province in long form for a grouped bar chart: columns
+        ``provincie``, ``bron`` (``"gepubliceerd"`` or ``"database"``) and ``score`` (EU =
+        100); published rows first, each part from the highest score down."""
+        long = self.table[["provincie", "score_eu_pub", "score_eu"]].melt(
+            id_vars="provincie", var_name="bron", value_name="score"
+        )
+        long["bron"] = long["bron"].map({"score_eu_pub": "gepubliceerd", "score_eu": "database"})
+        long["_order"] = (long["bron"] == "database").astype(int)
+        long = long.sort_values(["_order", "score"], ascending=[True, False])
+        return long.drop(columns="_order")
+
+
+PUBLICATION_YEAR = 2017  # the RIS edition (and year) of the publication's Table 1
+
+
+def method_comparison(summary: pd.DataFrame, published: pd.DataFrame) -> MethodComparison:
+    """Recompute the publication's year from ``summary`` (:func:`load_summary`) and compare
+    it with ``published`` (:func:`published_table`, RIS 2017 as printed), province by
+    province: score difference (points, EU = 100), group changes, rank correlation.
+
+    Uses :data:`PUBLICATION_YEAR` if the edition covers it, else the edition's first year.
+    Raises :class:`~helpers.data.checks.DataCheckError` when the database and the table do
+    not share the 12 provinces.
+    """
+    years = available_years(summary)
+    year = PUBLICATION_YEAR if PUBLICATION_YEAR in years else years[0]
+    then = province_table(scores_for_year(summary, year)).merge(
+        published, left_on="region", right_on="nuts_code", suffixes=("", "_pub")
+    )
+    require(len(then) == 12, f"method_comparison: {len(then)} provinces in both tables, not 12")
+    then["diff"] = then["score_eu"] - then["score_eu_pub"]
+    focus = then[then["region"] == FOCUS_REGION].iloc[0]
+    changed = then[then["group_nl"] != then["prestatiegroep"]]
+    by_name = then.set_index("provincie")
+    rank_then = by_name["score_eu"].rank(ascending=False)
+    rank_pub = by_name["score_eu_pub"].rank(ascending=False)
+    return MethodComparison(
+        edition=int(summary.attrs.get("edition", 2023)),
+        year=year,
+        table=then,
+        focus_index=float(focus["index"]),
+        focus_score=float(focus["score_eu"]),
+        focus_published=float(focus["score_eu_pub"]),
+        mean_abs_diff=float(then["diff"].abs().mean()),
+        max_abs_diff=float(then["diff"].abs().max()),
+        max_diff_province=str(then.loc[then["diff"].abs().idxmax(), "provincie"]),
+        changed_group=changed["provincie"].tolist(),
+        rank_correlation=float(rank_then.corr(rank_pub, method="spearman")),
+    )
+
+
+@dataclass(frozen=True)
+class MethodChanges:
+    """What changed in the RIS method since 2017 (see :func:`method_changes`)."""
+
+    n_indicators: int  # indicators with regional data in the current edition's database
+    cut_leader: float  # current thresholds, % of the EU: leaders above
+    cut_strong: float  # strong innovators above
+    cut_moderate: float  # moderate innovators above
+    published_n_indicators: int  # RIS 2017, as published
+    published_cut_leader: int  # % of the EU, as published
+    published_cut_strong: int
+
+
+def method_changes(edition: int = 2023) -> MethodChanges:
+    """Indicators and group thresholds of ``edition`` (:data:`GROUP_THRESHOLDS`, the
+    indicator file ``data/processed/ris/ris<edition>_indicators.csv.gz``) next to those of
+    the RIS 2017 as published (``data/published/ris2017_methode.csv``).
+
+    Raises ``KeyError`` for an edition without thresholds and ``ValueError`` when a published
+    value is not a whole number.
+    """
+    leader, strong, moderate = (t for t, _ in GROUP_THRESHOLDS[edition][:3])
+    published = published_method()["waarde"]
+    return MethodChanges(
+        n_indicators=regional_indicator_count(edition),
+        cut_leader=leader,
+        cut_strong=strong,
+        cut_moderate=moderate,
+        published_n_indicators=int(published["indicatoren"]),
+        published_cut_leader=int(published["grens_leider"]),
+        published_cut_strong=int(published["grens_sterk"]),
+    )

@@ -1,12 +1,18 @@
-"""Chapters on innovative firms, startups and scale-ups.
+"""Shared logic of the three firm chapters (innovative firms, startups, scale-ups).
 
 The publication's sources (CBS Community Innovation Survey per gemeente, a startup database,
 the Scale-Up Dashboard) are not open. Each chapter accepts the real file when an analyst
-supplies it (validated by :func:`helpers.geography.userfiles.load_user_file`) and otherwise shows open
-data that measure something close, labelled as such.
+supplies it (validated by :func:`helpers.geography.userfiles.load_user_file`) and otherwise
+shows open data that measure something close, labelled as such. Each chapter's own logic is
+in the module of the same name (:mod:`~helpers.chapters.innovatieve_bedrijven`,
+:mod:`~helpers.chapters.startups`, :mod:`~helpers.chapters.scale_ups`); what they share is
+here:
 
-:func:`concentration` is the analysis of the publication (how many gemeenten hold half of the
-total, the top-4 share, size classes, Lorenz curve), generic over any count per region.
+- :func:`concentration`, the analysis of the publication (how many gemeenten hold half of the
+  total, the top-4 share, size classes, Lorenz curve), generic over any count per region;
+- the open proxies more than one chapter reads (business establishments 2015, Eurostat
+  business demography) and the years they cover (the runner checks parameters against them);
+- counts per gemeente from a user file of one year, on the gemeente map of that year.
 """
 
 from __future__ import annotations
@@ -20,7 +26,6 @@ from babel.numbers import format_decimal
 
 from helpers import config
 from helpers.data.checks import check_year
-from helpers.data.tables import dutch_province_indicators
 from helpers.geography import nl
 
 
@@ -54,6 +59,8 @@ KNOWLEDGE_INTENSIVE = [
 
 @dataclass
 class Concentration:
+    """Result of :func:`concentration`."""
+
     total: float
     n_regions: int
     n_half: int  # fewest regions that together hold at least half of the total
@@ -63,14 +70,32 @@ class Concentration:
     lorenz: pd.DataFrame  # share of regions (ascending) vs cumulative share of the total
     gini: float
 
+    @property
+    def half_share_of_regions(self) -> float:
+        """The regions holding half of the total, as a percentage of all regions (0-100)."""
+        return self.n_half / self.n_regions * 100
+
+    @property
+    def smallest_class(self) -> pd.Series:
+        """The row of :attr:`classes` with the smallest size class (``klasse``,
+        ``aantal_gemeenten``, ``aandeel_pct``)."""
+        return self.classes.iloc[-1]
+
 
 def concentration(
     counts: pd.Series,
     names: pd.Series | None = None,
     bounds: tuple[float, ...] | list[float] = PUBLICATION_BOUNDS,
 ) -> Concentration:
-    """Concentration of a count over regions (index = region code); ``bounds`` are the size
-    class limits (default: the publication's 500, 200 and 100)."""
+    """Concentration of a count over regions.
+
+    ``counts``: one non-negative number per region (index = region code; NaN rows are
+    dropped). ``names``: region code -> name, used for :attr:`Concentration.top4` (codes
+    where missing). ``bounds``: size-class limits in the unit of ``counts`` (default: the
+    publication's 500, 200 and 100). Shares are percentages (0-100); the Lorenz curve has
+    n + 1 points from (0, 0) to (1, 1); the Gini coefficient is between 0 and 1.
+    Raises ``ValueError`` on negative counts.
+    """
     counts = counts.astype(float).dropna()
     if (counts < 0).any():
         raise ValueError("concentration: negative counts")
@@ -106,18 +131,59 @@ def concentration(
     )
 
 
+# --- user files: counts per gemeente ---------------------------------------------------------
+
+
+def gemeente_map_year(year: int) -> int:
+    """The first year from ``year`` on with gemeente boundaries in ``data/processed/geo``
+    (2016 when there is none): the map a user file's counts of ``year`` are drawn on."""
+    years = (y for level, y in nl.available_boundaries() if level == "gemeente" and y >= year)
+    return min(years, default=2016)
+
+
+def counts_per_gemeente(
+    data: pd.DataFrame, year: int, column: str, what: str
+) -> tuple[pd.Series, int]:
+    """Counts of ``year`` per gemeente from a validated user file, on the gemeente map of that
+    year.
+
+    ``data`` has columns ``gemeente`` (codes of ``year``), ``jaar`` and ``column`` (a count).
+    Returns (``column`` summed per gemeente code, index ``gemeente``; the map year of
+    :func:`gemeente_map_year`); codes of years before the map year are recoded through the
+    municipal mergers. Raises :class:`helpers.data.checks.UnknownParameterError` (a
+    ``ValueError``) naming ``what`` (the file) and the years it has when ``year`` is not there.
+    """
+    year = check_year(year, sorted(int(y) for y in data["jaar"].unique()), what)
+    rows = data[data["jaar"] == year]
+    map_year = gemeente_map_year(year)
+    codes = (
+        nl.recode_gemeenten(rows["gemeente"], year, map_year)
+        if year < map_year
+        else rows["gemeente"]
+    )
+    return rows.assign(gemeente=codes).groupby("gemeente")[column].sum(), map_year
+
+
 # --- open proxies ---------------------------------------------------------------------------
 
 
 def establishments_2015() -> pd.DataFrame:
-    """CBS 70072ned 2015 per gemeente (2015 codes): establishments total and by sector group,
-    plus the knowledge-intensive service groups together (H-J, K-L, M-N)."""
+    """Business establishments per gemeente in 2015 (CBS StatLine 70072ned, Regionale
+    kerncijfers; ``data/processed/nl/kerncijfers_gemeente_2015.csv``, 2015 gemeente codes).
+
+    One row per gemeente: ``gemeente``, ``bevolking`` (inhabitants), ``vestigingen_totaal``
+    and establishments per sector group (``vestigingen_*``, counts), plus
+    ``vestigingen_kennisintensief``: the knowledge-intensive service groups together (H-J,
+    K-L, M-N)."""
     data = pd.read_csv(config.data_file("processed", "nl", "kerncijfers_gemeente_2015.csv"))
     data["vestigingen_kennisintensief"] = data[KNOWLEDGE_INTENSIVE].sum(axis=1)
     return data
 
 
 def starters_corop() -> pd.DataFrame:
+    """New business establishments per COROP region and year (CBS StatLine 83631NED;
+    ``data/processed/firms/starters_corop.csv``): ``corop``, ``year``, counts per sector
+    group and ``totaal``."""
     return pd.read_csv(config.data_file("processed", "firms", "starters_corop.csv"))
 
 
@@ -126,55 +192,26 @@ def starter_years() -> list[int]:
     return sorted(int(y) for y in starters_corop()["year"].unique() if y >= 2015)
 
 
-def starters_for_year(year: int) -> pd.DataFrame:
-    """New establishments per COROP in ``year`` with the stock of establishments (2015, from
-    70072ned, gemeenten recoded to 2016 and summed per COROP) and the rate per 1,000."""
-    year = check_year(year, starter_years(), "CBS 83631NED (comparable years from 2015)")
-    starters = starters_corop()
-    rows = starters[starters["year"] == year][["corop", "totaal"]]
-    stock = establishments_2015()
-    stock["gemeente"] = nl.recode_gemeenten(stock["gemeente"], 2015, 2016)
-    per_corop = nl.aggregate(stock, ["vestigingen_totaal"], to="corop")
-    table = rows.merge(per_corop, on="corop", how="left")
-    assert table["vestigingen_totaal"].notna().all(), "COROP without establishments"
-    table["per_1000"] = table["totaal"] / table["vestigingen_totaal"] * 1000
-    table = table.sort_values("totaal", ascending=False, ignore_index=True)
-    table.attrs["year"] = year
-    return table
-
-
 def eurostat_demography() -> pd.DataFrame:
+    """Eurostat business demography per Dutch NUTS 3 region and year (bd_size_r3;
+    ``data/processed/firms/eurostat_bd_nuts3_nl.csv``): active enterprises and births (total
+    and with 10+ employees, counts) and birth rates (percent of active enterprises)."""
     return pd.read_csv(config.data_file("processed", "firms", "eurostat_bd_nuts3_nl.csv"))
 
 
 def demography_years(column: str) -> list[int]:
+    """Years in which ``column`` of :func:`eurostat_demography` is known for all 40 NUTS 3
+    regions."""
     data = eurostat_demography().dropna(subset=[column])
     return sorted(int(y) for y in data["year"].unique() if (data["year"] == y).sum() == 40)
 
 
 def demography_for_year(year: int, column: str) -> pd.DataFrame:
+    """The 40 NUTS 3 regions of :func:`eurostat_demography` in ``year``, largest ``column``
+    first (``attrs["year"]``: the year). Raises
+    :class:`helpers.data.checks.UnknownParameterError` listing :func:`demography_years`."""
     data = eurostat_demography()
     year = check_year(year, demography_years(column), f"Eurostat bd_size_r3 ({column})")
     table = data[data["year"] == year].copy()
     table.attrs["year"] = year
     return table.sort_values(column, ascending=False, ignore_index=True)
-
-
-def stated_figures() -> pd.DataFrame:
-    return pd.read_csv(config.data_file("processed", "firms", "stated_figures.csv"), dtype=str)
-
-
-def ris_cis_indicators() -> pd.DataFrame:
-    """RIS 2023 CIS-based indicators for the 12 provinces, long, with per indicator and year
-    the number of distinct provincial values (1 = national value repeated)."""
-    names = [
-        "3.1.1 SMEs introducing product innovations (Regional)",
-        "3.1.2 SMEs introducing business process innovations (Regional)",
-        "3.2.1 Innovative SMEs collaborating with others (Regional)",
-    ]
-    return dutch_province_indicators(names)
-
-
-def published(name: str) -> pd.DataFrame:
-    """Published statements ``data/published/<name>.csv`` (see its README), by ``kenmerk``."""
-    return pd.read_csv(config.data_file("published", f"{name}.csv"), dtype=str).set_index("kenmerk")

@@ -5,13 +5,16 @@ private R&D per COROP region (restricted: a user-supplied file, else a patent pr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pandera.pandas as pa
 
 from helpers import config
-from helpers.data.checks import UnknownParameterError, check_year
+from helpers.data.checks import UnknownParameterError, check_year, require
+from helpers.data.published import load_published
 from helpers.data.registry import validate
 from helpers.data.tables import dutch_province_indicators, eurostat_panel
 from helpers.geography import nl
@@ -36,20 +39,28 @@ COROP_RD_SCHEMA = pa.DataFrameSchema(
 
 
 def load_rd() -> pd.DataFrame:
-    """CBS R&D expenditure (own personnel, all sectors) per province and year."""
+    """CBS R&D expenditure (own personnel, all sectors) per province and year: columns
+    ``provincie``, ``provincie_naam``, ``nuts2``, ``year``, ``status``, ``rd_mln_euro`` (mln
+    euro) and ``rd_arbeidsjaren`` (labour years). Source: CBS StatLine 82352NED, processed to
+    ``data/processed/rd/cbs_rd_provincie.csv``."""
     return pd.read_csv(config.data_file("processed", "rd", "cbs_rd_provincie.csv"))
 
 
 def available_years() -> list[int]:
+    """The years (ascending) of CBS 82352NED in :func:`load_rd`."""
     return sorted(int(y) for y in load_rd()["year"].unique())
 
 
 def rd_for_year(year: int) -> pd.DataFrame:
-    """The 12 provinces in ``year``, largest first, with their share of the national total."""
+    """The 12 provinces in ``year``, largest first: :func:`load_rd` columns plus
+    ``aandeel_pct`` (% of the national total) and ``rang`` (1 = largest); ``attrs`` has
+    ``year`` and ``total`` (mln euro). Raises
+    :class:`~helpers.data.checks.UnknownParameterError` (listing the years) for a year
+    without data."""
     rd = load_rd()
     year = check_year(year, available_years(), "CBS 82352NED (R&D per province)")
     table = rd[rd["year"] == year].copy()
-    assert len(table) == 12, f"expected 12 provinces in {year}, got {len(table)}"
+    require(len(table) == 12, f"CBS 82352NED: expected 12 provinces in {year}, got {len(table)}")
     table["aandeel_pct"] = table["rd_mln_euro"] / table["rd_mln_euro"].sum() * 100
     table = table.sort_values("rd_mln_euro", ascending=False, kind="stable", ignore_index=True)
     table["rang"] = range(1, len(table) + 1)
@@ -58,6 +69,9 @@ def rd_for_year(year: int) -> pd.DataFrame:
 
 
 def gdp() -> pd.DataFrame:
+    """Regional GDP per province (``nuts2``), ``year`` and Eurostat ``vintage`` (the edition
+    of nama_10r_3gdp, a string), in mln euro (``gdp_mln_euro``); from
+    ``data/processed/rd/gdp_nl.csv``."""
     return pd.read_csv(config.data_file("processed", "rd", "gdp_nl.csv"), dtype={"vintage": str})
 
 
@@ -93,8 +107,10 @@ def intensity(rd_year: pd.DataFrame) -> pd.DataFrame:
 
 
 def published() -> pd.DataFrame:
-    """Published statements on public/private R&D in 2015 (see data/published/README.md)."""
-    return pd.read_csv(config.data_file("published", "rd2015_gepubliceerd.csv"))
+    """Published statements on public/private R&D in 2015, one row per statement: columns
+    ``kenmerk``, ``provincie``, ``nuts2``, ``waarde``, ``eenheid``, ``bron``, ``plaats``
+    (``data/published/rd2015_gepubliceerd.csv``; see data/published/README.md)."""
+    return load_published("rd2015_gepubliceerd")
 
 
 def ris_rd_variation() -> pd.DataFrame:
@@ -135,6 +151,8 @@ def load_corop_rd(path: str | Path, year: int) -> pd.DataFrame:
 
 
 def patents_years() -> list[int]:
+    """Priority years (ascending) of the EPO patent applications per NUTS 3 region (Eurostat
+    pat_ep_rtot, ``data/processed/rd/patents_nuts3_nl.csv``)."""
     patents = pd.read_csv(config.data_file("processed", "rd", "patents_nuts3_nl.csv"))
     return sorted(int(y) for y in patents["year"].unique())
 
@@ -150,3 +168,231 @@ def patents_per_corop(year: int) -> pd.DataFrame:
     table["aandeel_pct"] = table["applications"] / table["applications"].sum() * 100
     table.attrs["year"] = year
     return table
+
+
+# --- numbers for the narrative and the maps -------------------------------------------------
+
+NORTH = ("PV20", "PV21", "PV22")  # Groningen, Friesland, Drenthe: 'de drie noordelijke provincies'
+FOCUS_NUTS2 = (
+    "NL32"  # Noord-Holland: the province the narrative follows from publication to Eurostat
+)
+MAP_YEAR = 2016  # boundaries of the maps (provinces and COROP regions as on 1 January 2016)
+
+
+@dataclass(frozen=True)
+class ProvinceAmount:
+    """One province's R&D in a year (see :func:`overview`)."""
+
+    code: str  # CBS province code (``PV27``)
+    name: str
+    mln_euro: float
+    share_pct: float  # % of the national total
+
+
+@dataclass(frozen=True)
+class RdOverview:
+    """R&D per province in one year, for the narrative (see :func:`overview`)."""
+
+    year: int
+    total: float  # mln euro, all provinces
+    labour_years: float  # R&D labour years (arbeidsjaren), all provinces
+    ranking: list[ProvinceAmount]  # the 12 provinces, largest first
+    top3_share_pct: float  # % of the total in the three largest provinces
+    north_share_pct: float  # % of the total in the three northern provinces (:data:`NORTH`)
+    provisional: list[str]  # CBS statuses other than 'definitief' (e.g. 'nader voorlopig')
+
+
+def overview(table: pd.DataFrame) -> RdOverview:
+    """Totals, ranking and shares of ``table`` (:func:`rd_for_year`: 12 provinces, largest
+    first, ``attrs['year']``). Shares are % of the national total; CBS marks of provisional
+    figures (``' (**)'``) are dropped from the statuses. Raises
+    :class:`~helpers.data.checks.DataCheckError` for a table without the 12 provinces."""
+    require(len(table) == 12, f"overview: expected 12 provinces, got {len(table)}")
+    ranking = [
+        ProvinceAmount(r.provincie, r.provincie_naam, float(r.rd_mln_euro), float(r.aandeel_pct))
+        for r in table.itertuples(index=False)
+    ]
+    statuses = sorted(set(table["status"]) - {"definitief"})
+    return RdOverview(
+        year=int(table.attrs["year"]),
+        total=float(table.attrs["total"]),
+        labour_years=float(table["rd_arbeidsjaren"].sum()),
+        ranking=ranking,
+        top3_share_pct=float(table.head(3)["aandeel_pct"].sum()),
+        north_share_pct=float(table.loc[table["provincie"].isin(NORTH), "aandeel_pct"].sum()),
+        provisional=[s.replace(" (**)", "") for s in statuses],
+    )
+
+
+def provinces_on_map(table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The provinces of :data:`MAP_YEAR` (columns ``code``, ``name``, ``geometry``) with the
+    columns of ``table`` (one row per province, CBS code in ``provincie``). Raises
+    :class:`~helpers.data.checks.DataCheckError` when a code does not join or a province has
+    no data."""
+    gdf, report = nl.join_to_boundaries(
+        table, nl.boundaries("provincie", MAP_YEAR), code="provincie"
+    )
+    require(not report.unjoined and not report.without_data, f"provinces: {report.summary()}")
+    return gdf
+
+
+@dataclass(frozen=True)
+class IntensitySummary:
+    """R&D intensity per province, for the narrative (see :func:`intensity_summary`)."""
+
+    table: pd.DataFrame  # :func:`intensity`
+    vintages: list[str]  # GDP vintages that have the year, oldest first
+    main_vintage: str  # the GDP vintage of the main figures (the latest that has the year)
+    older_vintages: dict[str, int]  # other GDP vintages -> last year they cover
+    first: str  # most R&D-intensive province
+    first_pct: float  # its R&D as % of GDP (main vintage)
+    last: str
+    last_pct: float
+    national_pct: float  # R&D of all provinces as % of their GDP (main vintage)
+    largest_rank: int  # rank by intensity (1 = highest) of the province with most R&D
+    largest_pct: float  # ... and its intensity (% of GDP)
+    eurostat_complete: bool  # Eurostat's own GERD/GDP exists for every province
+    eurostat_max_diff: float  # largest |our intensity - Eurostat's| (percentage points; NaN: none)
+    eurostat_max_diff_province: str | None
+    vintage_max_diff: float | None  # largest |main - oldest vintage| (points); None: one vintage
+    vintage_max_diff_province: str | None
+
+
+def intensity_summary(inten: pd.DataFrame) -> IntensitySummary:
+    """Highest and lowest intensity, the national figure, the differences with Eurostat's
+    own series and between GDP vintages, from ``inten`` (:func:`intensity`: 12 provinces,
+    most intensive first, ``attrs`` ``vintages`` and ``main_vintage``). Intensities are R&D as
+    % of regional GDP (Eurostat nama_10r_3gdp; GERD from rd_e_gerdreg)."""
+    main = inten.attrs["main_vintage"]
+    col = f"pct_bbp_{main}"
+    top, low = inten.iloc[0], inten.iloc[-1]
+    largest = inten["rd_mln_euro"].idxmax()
+    diff = inten["verschil_eurostat"].abs()
+    vintage_diff = vintage_prov = None
+    if len(inten.attrs["vintages"]) > 1:
+        gap = (inten[col] - inten[f"pct_bbp_{min(inten.attrs['vintages'])}"]).abs()
+        vintage_diff, vintage_prov = (
+            float(gap.max()),
+            str(inten.loc[gap.idxmax(), "provincie_naam"]),
+        )
+    return IntensitySummary(
+        table=inten,
+        vintages=list(inten.attrs["vintages"]),
+        main_vintage=main,
+        older_vintages={v: last for v, last in gdp_last_years().items() if v != main},
+        first=str(top["provincie_naam"]),
+        first_pct=float(top[col]),
+        last=str(low["provincie_naam"]),
+        last_pct=float(low[col]),
+        national_pct=float(inten["rd_mln_euro"].sum() / inten[f"bbp_{main}"].sum() * 100),
+        largest_rank=int(largest) + 1,
+        largest_pct=float(inten.loc[largest, col]),
+        eurostat_complete=bool(inten["pct_bbp_eurostat"].notna().all()),
+        eurostat_max_diff=float(diff.max()),
+        eurostat_max_diff_province=(
+            str(inten.loc[diff.idxmax(), "provincie_naam"]) if diff.notna().any() else None
+        ),
+        vintage_max_diff=vintage_diff,
+        vintage_max_diff_province=vintage_prov,
+    )
+
+
+@dataclass(frozen=True)
+class PublicPrivate:
+    """The published public/private split next to what open data give (see
+    :func:`public_private`)."""
+
+    published: pd.DataFrame  # :func:`published`
+    ratio_province: str  # where private R&D was the largest multiple of public R&D
+    ratio: float  # that multiple
+    public_larger: list[str]  # provinces where public R&D exceeded private R&D
+    private_top: str  # highest private R&D as % of GDP (published)
+    private_top_pct: float
+    ris_flat: bool  # the RIS R&D indicators repeat one value for all provinces in every year
+    ris_years: tuple[int, int]  # first and last RIS year
+    business_regions: list[str]  # provinces (names, sorted) with Eurostat business R&D
+    business_years: tuple[int, int]  # first and last year of that series
+    focus_business_pct: float  # :data:`FOCUS_NUTS2`: Eurostat business R&D, % of GDP, last year
+    focus_business_year: int
+    focus_published_pct: float  # ... and as published (private R&D, % of GDP)
+
+
+def public_private() -> PublicPrivate:
+    """The publication's statements on public and private R&D in 2015 (:func:`published`),
+    the variation of the RIS R&D indicators over the provinces (:func:`ris_rd_variation`) and
+    Eurostat business R&D per province (:func:`business_rd_eurostat`; % of GDP). Raises
+    ``IndexError`` when a published statement or the focus province is missing."""
+    pub = published()
+    ratio = pub[pub["kenmerk"] == "prive_publiek_verhouding"].iloc[0]
+    private = pub[pub["kenmerk"] == "prive_rd_pct_bbp"].sort_values("waarde", ascending=False)
+    variation = ris_rd_variation()
+    business = business_rd_eurostat()
+    names = nl.PROVINCES.set_index("nuts2")["name"]
+    focus = business[business["nuts2"] == FOCUS_NUTS2].sort_values("year").iloc[-1]
+    return PublicPrivate(
+        published=pub,
+        ratio_province=str(ratio["provincie"]),
+        ratio=float(ratio["waarde"]),
+        public_larger=pub.loc[pub["kenmerk"] == "publiek_groter_dan_prive", "provincie"].tolist(),
+        private_top=str(private.iloc[0]["provincie"]),
+        private_top_pct=float(private.iloc[0]["waarde"]),
+        ris_flat=bool((variation["verschillende_waarden"] == 1).all()),
+        ris_years=(int(variation["year"].min()), int(variation["year"].max())),
+        business_regions=sorted(names.loc[business["nuts2"].unique()]),
+        business_years=(int(business["year"].min()), int(business["year"].max())),
+        focus_business_pct=float(focus["rd_pct_gdp_business"]),
+        focus_business_year=int(focus["year"]),
+        focus_published_pct=float(private.loc[private["nuts2"] == FOCUS_NUTS2, "waarde"].iloc[0]),
+    )
+
+
+@dataclass(frozen=True)
+class CoropMeasure:
+    """The COROP level (see :func:`corop_measure`)."""
+
+    table: pd.DataFrame  # one row per COROP region, largest first: corop, name, waarde, aandeel_pct
+    supplied: bool  # True: the user's CBS table (mln euro); False: the patent proxy (applications)
+    year: int  # year of the user's table, or the patents' priority year
+    north_share_pct: float | None  # % in the northern provinces; None without a province column
+
+    def top(self, n: int = 3) -> list[tuple[str, float]]:
+        """The ``n`` largest regions: (name, % of the total), largest first."""
+        head = self.table.head(n)
+        return list(zip(head["name"].astype(str), head["aandeel_pct"].astype(float), strict=True))
+
+
+def corop_measure(corop_rd_file: str | Path, year: int, patent_year: int) -> CoropMeasure:
+    """Private R&D per COROP region in ``year`` from the user's file
+    (:func:`load_corop_rd`: its schema and year are checked, errors name the file) or, when
+    ``corop_rd_file`` is empty, EPO patent applications in ``patent_year``
+    (:func:`patents_per_corop`, a proxy). ``waarde`` is mln euro or applications,
+    ``aandeel_pct`` its % of the total; names are those of the COROP regions of
+    :data:`MAP_YEAR`. Raises :class:`~helpers.data.checks.UnknownParameterError` for a year
+    the data do not cover."""
+    if corop_rd_file:
+        table = load_corop_rd(corop_rd_file, year).rename(
+            columns={"rd_bedrijven_mln_euro": "waarde"}
+        )
+        data_year = int(year)  # checked against the file's years by load_corop_rd
+    else:
+        table = patents_per_corop(patent_year).rename(columns={"applications": "waarde"})
+        data_year = int(table.attrs["year"])
+    names = nl.boundaries("corop", MAP_YEAR)[["code", "name"]]
+    table = table.merge(names, left_on="corop", right_on="code", how="left").drop(columns="code")
+    table = table.sort_values("waarde", ascending=False, ignore_index=True)
+    table["aandeel_pct"] = table["waarde"] / table["waarde"].sum() * 100
+    north = None
+    if "provincie" in table:
+        north = float(table.loc[table["provincie"].isin(NORTH), "aandeel_pct"].sum())
+    supplied = bool(corop_rd_file)
+    return CoropMeasure(table=table, supplied=supplied, year=data_year, north_share_pct=north)
+
+
+def corop_on_map(table: pd.DataFrame) -> tuple[gpd.GeoDataFrame, nl.JoinReport]:
+    """The COROP regions of :data:`MAP_YEAR` with the columns of ``table`` (code in
+    ``corop``; a ``name`` column is taken from the map) and the join report. Regions without
+    data stay on the map (a user's file may cover part of the country); raises
+    :class:`~helpers.data.checks.DataCheckError` when a code is not a COROP region of the map."""
+    gdf, report = nl.join_to_boundaries(table, nl.boundaries("corop", MAP_YEAR), code="corop")
+    require(not report.unjoined, f"COROP regions: {report.summary()}")
+    return gdf, report

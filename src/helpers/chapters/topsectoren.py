@@ -175,4 +175,207 @@ def load_rvo(path: str | Path) -> pd.DataFrame:
     )
 
 
-# --- figures per theme ----------------------------------------------------------------------
+# --- the chapter: data, themes and their comparison -----------------------------------------
+
+H2020_SOURCE = (
+    "Europese Commissie, CORDIS (Horizon 2020-deelnames, stand december 2020; adressen uit het "
+    "FP7-organisatieregister); bewerking Regionale innovatie in Nederland"
+)
+
+
+@dataclass
+class ChapterData:
+    """The participations the chapter maps (result of :func:`chapter_data`)."""
+
+    data: pd.DataFrame  # one row per participation and theme (shape of h2020 / load_rvo)
+    themes: list[str]  # the four themes with maps, in the order chosen
+    available: list[str]  # every theme in the data, sorted
+    period: str  # start years covered, "2014-2020" (or one year)
+    match: MatchRate  # participations and amount placed in a gemeente
+    supplied: bool  # True: the user's RVO file; False: Horizon 2020 (proxy)
+    status: str  # the reader's wording of the source, for the narrative
+    status_key: str  # key of helpers.presentation.status.STATUSES
+    source: str  # source line of the figures and tables
+    amount_label: str  # what the amount is, with its unit (million euro)
+
+    @property
+    def n_projects(self) -> int:
+        """Distinct projects in :attr:`data`."""
+        return int(self.data["project"].nunique())
+
+    @property
+    def other_themes(self) -> list[str]:
+        """The available themes without a map, sorted."""
+        return [t for t in self.available if t not in self.themes]
+
+
+def chapter_data(rvo_file: str, start_year: int, end_year: int, themes: list[str]) -> ChapterData:
+    """Participations of projects starting in [``start_year``, ``end_year``]: from the user's
+    RVO file (:func:`load_rvo`) when ``rvo_file`` is given, else Dutch Horizon 2020
+    participations (:func:`h2020`, proxy); with the share placed in a gemeente
+    (:func:`match_rate`).
+
+    Raises ``ValueError`` when ``themes`` does not name four themes of the data (listing the
+    available ones) or no project starts in the period, and the errors of :func:`load_rvo`."""
+    if rvo_file:
+        data = load_rvo(rvo_file)
+        data = data[data["start_year"].between(start_year, end_year)]
+        labels = {
+            "supplied": True,
+            "status": "origineel: RVO-gegevens, aangeleverd door de gebruiker",
+            "status_key": "aangeleverd",
+            "source": f"RVO, topsectorgegevens (aangeleverd: {rvo_file}); bewerking Regionale "
+            "innovatie in Nederland",
+            "amount_label": "Bedrag (mln euro)",
+        }
+    else:
+        data = h2020(start_year, end_year)
+        labels = {
+            "supplied": False,
+            "status": "benadering: Horizon 2020-projecten (CORDIS) in plaats van "
+            "RVO-topsectorgegevens",
+            "status_key": "benadering",
+            "source": H2020_SOURCE,
+            "amount_label": "EU-bijdrage (mln euro)",
+        }
+    available = sorted(data["thema"].unique())
+    if len(themes) != 4 or any(t not in available for t in themes):
+        raise ValueError(f"themes must name four themes; available themes: {', '.join(available)}")
+    return ChapterData(
+        data=data,
+        themes=list(themes),
+        available=available,
+        period=f"{start_year}-{end_year}" if start_year != end_year else str(start_year),
+        match=match_rate(data),
+        **labels,
+    )
+
+
+def nearest_topsector(theme: str) -> str:
+    """The topsector a Horizon 2020 theme is closest to (``data/topsectors/themes.csv``);
+    ``"–"`` for a theme not in that file."""
+    nearest = themes().drop_duplicates("thema").set_index("thema")["nabij_topsector"]
+    return str(nearest.get(theme, "–"))
+
+
+@dataclass
+class Theme:
+    """One theme's participations and collaboration network (result of :func:`theme`)."""
+
+    name: str
+    slot: int  # 1-based position among the chosen themes (figure names, glue keys)
+    rows: pd.DataFrame  # the theme's participations (placed or not)
+    net: Network
+    min_edge_weight: int  # links with fewer joint projects are not drawn
+    nearest_topsector: str  # the topsector the theme is closest to (the theme, for RVO data)
+
+    @property
+    def amount(self) -> float:
+        """Amount of all the theme's participations, euro (placed or not)."""
+        return float(self.rows["bedrag"].sum())
+
+    @property
+    def links_shown(self) -> int:
+        """Links with at least :attr:`min_edge_weight` joint projects (drawn on the map)."""
+        return int((self.net.edges["projecten"] >= self.min_edge_weight).sum())
+
+    @property
+    def places(self) -> pd.DataFrame:
+        """Places (``net.nodes``) with their amount in million euro (``mln``)."""
+        return self.net.nodes.assign(mln=self.net.nodes["bedrag"] / 1e6)
+
+    def top_places(self, n: int = 3) -> pd.DataFrame:
+        """The ``n`` places with the largest amount (rows of :attr:`places`), largest first."""
+        return self.places.sort_values("mln", ascending=False).head(n)
+
+    @property
+    def top_place_share(self) -> float:
+        """Percent of the placed amount that goes to the first of :meth:`top_places` (NaN
+        without places)."""
+        top = self.top_places(1)
+        if top.empty:
+            return float("nan")
+        return float(top.iloc[0]["bedrag"] / max(self.net.nodes["bedrag"].sum(), 1) * 100)
+
+    @property
+    def top_hub_share(self) -> float:
+        """Percent of all collaboration (strength) of the theme held by its strongest place
+        (0 without places)."""
+        nodes = self.net.nodes
+        if nodes.empty:
+            return 0.0
+        return float(nodes.iloc[0]["strength"] / max(nodes["strength"].sum(), 1) * 100)
+
+
+def theme(found: ChapterData, name: str, slot: int, min_edge_weight: int) -> Theme:
+    """Network and measures of theme ``name`` (the ``slot``-th chosen theme) in the chapter
+    data; links below ``min_edge_weight`` joint projects are counted but not drawn."""
+    rows = found.data[found.data["thema"] == name]
+    return Theme(
+        name=name,
+        slot=slot,
+        rows=rows,
+        net=network(rows),
+        min_edge_weight=min_edge_weight,
+        nearest_topsector=name if found.supplied else nearest_topsector(name),
+    )
+
+
+@dataclass
+class Comparison:
+    """The themes compared (result of :func:`compare`)."""
+
+    # thema, projecten, plaatsen, grensoverschrijdend_pct, top_hub, top_hub_aandeel_pct
+    table: pd.DataFrame
+    most_cross: pd.Series  # row with the largest share of links across a province border
+    least_cross: pd.Series  # row with the smallest such share
+    most_central: pd.Series  # row whose strongest place holds the largest share of collaboration
+
+
+def compare(chosen: list[Theme]) -> Comparison:
+    """Per theme: projects, places, percent of link weight across province borders, the
+    strongest place and its percent of all collaboration; and the extremes."""
+    table = pd.DataFrame(
+        [
+            {
+                "thema": t.name,
+                "projecten": t.net.n_projects,
+                "plaatsen": len(t.net.nodes),
+                "grensoverschrijdend_pct": t.net.cross_province_share,
+                "top_hub": t.net.nodes.iloc[0]["naam"] if len(t.net.nodes) else "–",
+                "top_hub_aandeel_pct": t.top_hub_share,
+            }
+            for t in chosen
+        ]
+    )
+    return Comparison(
+        table=table,
+        most_cross=table.loc[table["grensoverschrijdend_pct"].idxmax()],
+        least_cross=table.loc[table["grensoverschrijdend_pct"].idxmin()],
+        most_central=table.loc[table["top_hub_aandeel_pct"].idxmax()],
+    )
+
+
+def overview(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """One row per theme in ``names``: ``thema``, ``projecten``, ``plaatsen``,
+    ``verbindingen`` (links), ``knooppunten`` (names of the three strongest places, a list)
+    and ``grensoverschrijdend_pct`` (percent of link weight across province borders; NaN
+    without links)."""
+    rows = []
+    for name in names:
+        net = network(data[data["thema"] == name])
+        rows.append(
+            {
+                "thema": name,
+                "projecten": net.n_projects,
+                "plaatsen": len(net.nodes),
+                "verbindingen": len(net.edges),
+                "knooppunten": net.nodes.head(3)["naam"].astype(str).tolist(),
+                "grensoverschrijdend_pct": net.cross_province_share,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["thema", "projecten", "plaatsen", "verbindingen", "knooppunten",
+                 "grensoverschrijdend_pct"],
+    )  # fmt: skip

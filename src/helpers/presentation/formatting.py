@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
+from collections.abc import Iterable
 from numbers import Real
 
 from babel.numbers import format_decimal
@@ -22,7 +24,9 @@ def fmt_number(value: Real | None, decimals: int = 0, missing: str = "–") -> s
     if round(number, decimals) == 0:
         number = 0.0
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(number, format=pattern, locale=LOCALE)
+    # Decimal(float) is the float's exact binary value, rounded half to even as Python's own
+    # formatting does (151.05 is stored as 151.0500000000000114, so it becomes 151,1).
+    return format_decimal(Decimal(number), format=pattern, locale=LOCALE)
 
 
 def decimals_to_tell_apart(values: list[float], most: int = 3) -> int:
@@ -73,6 +77,16 @@ def join_dutch(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def join_with_values(
+    items: Iterable[tuple[object, Real]], decimals: int = 0, percent: bool = False
+) -> str:
+    """Names with their value in brackets, joined the Dutch way:
+    ``[('Amsterdam', 1200), ('Utrecht', 950)] -> 'Amsterdam (1.200) en Utrecht (950)'``;
+    values with ``decimals`` decimals, as percentages (``24,0%``) when ``percent``."""
+    fmt = fmt_percent if percent else fmt_number
+    return join_dutch([f"{name} ({fmt(value, decimals)})" for name, value in items])
 
 
 NUMBER_WORDS = {

@@ -1,100 +1,134 @@
 """Figures of the chapter 'Topsectoren': one theme's place map and collaboration network,
-numbered and captioned, with the measures the narrative glues."""
+numbered and captioned (:func:`theme_section`), and the measures the narrative glues, written
+the Dutch way."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pandas as pd
 
 from helpers.chapters import topsectoren
 from helpers.geography import nl
-from helpers.presentation.figures import book_figure
-from helpers.presentation.formatting import fmt_number, fmt_percent, join_dutch
-from helpers.presentation.maps import choropleth, network_map
+from helpers.presentation.formatting import (
+    fmt_number,
+    fmt_percent,
+    join_dutch,
+    join_with_values,
+)
+from helpers.presentation.maps import choropleth, map_figure, network_map
 
 
-@dataclass
-class ThemeSection:
-    figures: list  # BookItems and folium maps, in display order
-    measures: dict[str, str]  # formatted numbers for the narrative
-    net: topsectoren.Network
+def theme_values(theme: topsectoren.Theme) -> dict[str, str]:
+    """The measures of one theme as the narrative writes them: ``name``, ``topsector``,
+    ``projects``, ``places``, ``links``, ``links_shown``, ``hubs`` (three strongest places
+    with their number of collaborations), ``cross`` (percent across province borders),
+    ``amount`` (million euro), ``top_place`` and ``top_place_share`` (percent of the placed
+    amount); ``"–"`` where a theme has no places."""
+    net = theme.net
+    top = theme.top_places(1)
+    hubs = net.nodes.head(3)
+    return {
+        "name": theme.name,
+        "topsector": theme.nearest_topsector,
+        "projects": fmt_number(net.n_projects),
+        "places": fmt_number(len(net.nodes)),
+        "links": fmt_number(len(net.edges)),
+        "links_shown": fmt_number(theme.links_shown),
+        "hubs": join_with_values(zip(hubs["naam"], hubs["strength"], strict=True)),
+        "cross": fmt_percent(net.cross_province_share, 0),
+        "amount": fmt_number(theme.amount / 1e6, 1),
+        "top_place": str(top.iloc[0]["naam"]) if len(top) else "–",
+        "top_place_share": fmt_percent(theme.top_place_share, 0) if len(top) else "–",
+    }
 
 
-def theme_section(
-    data: pd.DataFrame,
-    theme: str,
-    *,
-    slot: str,
-    min_edge_weight: int,
-    period: str,
-    source: str,
-    status: str,
-    amount_label: str = "EU-bijdrage (mln euro)",
-) -> ThemeSection:
-    """Place map (amount per gemeente) and network map of one theme, with its measures."""
-    rows = data[data["thema"] == theme]
-    net = topsectoren.network(rows)
+def theme_section(found: topsectoren.ChapterData, theme: topsectoren.Theme) -> None:
+    """Show the figures of one theme: the amount per gemeente (a numbered map and its
+    interactive version) and the collaboration network between places (idem; links with
+    fewer than ``theme.min_edge_weight`` joint projects are left out). Figure names are
+    ``thema-<slot>-plaatsen`` and ``thema-<slot>-netwerk``; sources and status from
+    ``found``. Displays the figures; returns nothing."""
+    net = theme.net
     regions = nl.boundaries("gemeente", topsectoren.PLACE_YEAR)
     provinces = nl.boundaries("provincie", topsectoren.PLACE_YEAR)
-    per_place = net.nodes.assign(
-        mln=net.nodes["bedrag"] / 1e6,
+    amount_label = found.amount_label
+    per_place = theme.places.assign(
         mln_txt=lambda d: d["mln"].map(lambda v: fmt_number(v, 1)),
         proj_txt=net.nodes["projecten"].map(fmt_number),
     )
     gdf, _ = nl.join_to_boundaries(per_place.drop(columns=["naam"]), regions, code="gemeente")
-    on_map = {"source": source.split(";")[0].split(" (")[0], "status": status}  # short source
+    short = found.source.split(";")[0].split(" (")[0]
+    on_map = {"source": short, "status": found.status_key}
     place_map = choropleth(
         gdf, "mln", scheme="quantiles", k=5,
         tooltip={"mln_txt": amount_label, "proj_txt": "Projecten"},
         legend_title=amount_label, missing_label="Geen deelname", projection=28992,
         figsize=(7, 8), **on_map,
     )  # fmt: skip
-    hubs = net.nodes.head(3)
     net_map = network_map(
-        net.nodes, net.edges, regions, provinces, min_weight=min_edge_weight, **on_map,
+        net.nodes, net.edges, regions, provinces, min_weight=theme.min_edge_weight, **on_map,
     )  # fmt: skip
-    name = f"thema-{slot}"
-    top_place = per_place.sort_values("mln", ascending=False).head(3)
-    common = {"chapter": "topsectoren", "source": source, "status": status}
-    figures = [
-        book_figure(
-            place_map.static, name=f"{name}-plaatsen",
-            caption=f"{theme}: {amount_label.split(' (')[0]} per gemeente, projecten gestart {period}",
-            alt=f"Kaart van de gemeenten naar {amount_label} in het thema {theme}; het meest in "
-                f"{join_dutch(top_place['naam'].astype(str).tolist())}.",
-            data=per_place, **common,
+    name, period = f"thema-{theme.slot}", found.period
+    top_places = join_dutch(theme.top_places(3)["naam"].astype(str).tolist())
+    hubs = join_dutch(net.nodes.head(3)["naam"].astype(str).tolist())
+    naam = net.nodes.set_index("gemeente")["naam"]
+    common = {"chapter": "topsectoren", "source": found.source, "status": found.status_key}
+    map_figure(
+        place_map, name=f"{name}-plaatsen",
+        caption=f"{theme.name}: {amount_label.split(' (')[0]} per gemeente, projecten gestart {period}",
+        alt=f"Kaart van de gemeenten naar {amount_label} in het thema {theme.name}; het meest in "
+            f"{top_places}.",
+        data=per_place, **common,
+    )  # fmt: skip
+    map_figure(
+        net_map, name=f"{name}-netwerk",
+        caption=f"{theme.name}: samenwerking tussen plaatsen (minstens {theme.min_edge_weight} gezamenlijke projecten), {period}",
+        alt=f"Netwerkkaart van Nederland: lijnen tussen plaatsen die samen in projecten zitten "
+            f"(thema {theme.name}); de sterkste knooppunten zijn {hubs}.",
+        data=net_map.edges.assign(
+            naam_a=net_map.edges["a"].map(naam), naam_b=net_map.edges["b"].map(naam)
         ),
-        place_map.interactive,
-        book_figure(
-            net_map.static, name=f"{name}-netwerk",
-            caption=f"{theme}: samenwerking tussen plaatsen (minstens {min_edge_weight} gezamenlijke projecten), {period}",
-            alt=f"Netwerkkaart van Nederland: lijnen tussen plaatsen die samen in projecten zitten "
-                f"(thema {theme}); de sterkste knooppunten zijn {join_dutch(hubs['naam'].astype(str).tolist())}.",
-            data=net_map.edges.assign(
-                naam_a=net_map.edges["a"].map(net.nodes.set_index("gemeente")["naam"]),
-                naam_b=net_map.edges["b"].map(net.nodes.set_index("gemeente")["naam"]),
+        **common,
+    )  # fmt: skip
+
+
+def unmatched_text(match: topsectoren.MatchRate, n: int = 5) -> str:
+    """The ``n`` most frequent places without a gemeente with their participations
+    (``Delft (3) en Leiden (2)``), or ``geen``."""
+    places = match.unmatched_places.head(n)
+    return join_dutch([f"{p.title()} ({k})" for p, k in places.items()]) or "geen"
+
+
+def overview_table(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`helpers.chapters.topsectoren.overview` as the book shows it: Dutch headers,
+    numbers and percentages formatted, the strongest places joined."""
+    return pd.DataFrame(
+        {
+            "Thema": table["thema"],
+            "Projecten": table["projecten"].map(fmt_number),
+            "Plaatsen": table["plaatsen"].map(fmt_number),
+            "Verbindingen": table["verbindingen"].map(fmt_number),
+            "Sterkste knooppunten": table["knooppunten"].map(join_dutch),
+            "Over provinciegrens": table["grensoverschrijdend_pct"].map(
+                lambda v: fmt_percent(v, 0)
             ),
-            **common,
-        ),
-        net_map.interactive,
-    ]  # fmt: skip
-    measures = {
-        "name": theme,
-        "projects": fmt_number(net.n_projects),
-        "places": fmt_number(len(net.nodes)),
-        "links": fmt_number(len(net.edges)),
-        "links_shown": fmt_number(len(net_map.edges)),
+        }
+    )
+
+
+def comparison_values(comparison: topsectoren.Comparison) -> dict[str, str]:
+    """The comparison of the themes as the narrative writes it: ``most_cross`` and
+    ``least_cross`` (theme and percent of links across province borders), ``central`` (the
+    theme whose strongest place holds most of its collaboration) and ``hubs`` (each theme's
+    strongest place)."""
+    share = "grensoverschrijdend_pct"
+    most, least, central = comparison.most_cross, comparison.least_cross, comparison.most_central
+    table = comparison.table
+    return {
+        "most_cross": f"{most['thema']} ({fmt_percent(most[share], 0)})",
+        "least_cross": f"{least['thema']} ({fmt_percent(least[share], 0)})",
+        "central": f"{central['thema']}, waar {central['top_hub']} "
+        f"{fmt_percent(central['top_hub_aandeel_pct'], 0)} van alle samenwerkingen heeft",
         "hubs": join_dutch(
-            [f"{r.naam} ({fmt_number(r.strength)})" for r in hubs.itertuples(index=False)]
+            [f"{h} ({t})" for h, t in zip(table["top_hub"], table["thema"], strict=True)]
         ),
-        "cross": fmt_percent(net.cross_province_share, 0),
-        "amount": fmt_number(rows["bedrag"].sum() / 1e6, 1),
-        "top_place": str(top_place.iloc[0]["naam"]) if len(top_place) else "–",
-        "top_place_share": fmt_percent(
-            top_place.iloc[0]["bedrag"] / max(per_place["bedrag"].sum(), 1) * 100, 0
-        )
-        if len(top_place)
-        else "–",
     }
-    return ThemeSection(figures=figures, measures=measures, net=net)

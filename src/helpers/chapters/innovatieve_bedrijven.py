@@ -1,0 +1,199 @@
+"""Chapter 'Innovatieve bedrijven': how concentrated innovative firms are over the gemeenten.
+
+The publication counted innovative firms per gemeente in the CBS Community Innovation Survey
+(CIS, a custom table, not open). With that table supplied as ``cis_file`` the chapter
+repeats the analysis; otherwise it uses all business establishments of 2015 (CBS 70072ned)
+as a proxy, with size classes ten times larger and, for comparison, the knowledge-intensive
+services. At province level it shows the CIS-based indicators of the Regional Innovation
+Scoreboard (RIS 2023). The concentration measures are :func:`helpers.chapters.firms.concentration`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from helpers.chapters import firms
+from helpers.data.checks import check_year
+from helpers.data.published import load_published
+from helpers.data.tables import dutch_province_indicators
+from helpers.geography import nl, userfiles
+
+PUBLISHED = "cis2014_gepubliceerd"  # data/published/<name>.csv: the publication's findings
+
+RIS_CIS_INDICATORS = [
+    "3.1.1 SMEs introducing product innovations (Regional)",
+    "3.1.2 SMEs introducing business process innovations (Regional)",
+    "3.2.1 Innovative SMEs collaborating with others (Regional)",
+]
+KNOWLEDGE_INTENSIVE_LABEL = "Kennisintensieve diensten (H-J, K-L, M-N)"
+ESTABLISHMENTS_SOURCE = (
+    "CBS, StatLine 70072ned (Regionale kerncijfers 2015, bedrijfsvestigingen); benadering van "
+    "de niet-openbare CIS-tabel; bewerking Regionale innovatie in Nederland"
+)
+
+
+@dataclass
+class FirmCounts:
+    """What the chapter counts per gemeente: the user's CIS file or the open proxy."""
+
+    counts: pd.Series  # count per gemeente code (index ``gemeente``, codes of ``map_year``)
+    year: int  # year of the counts
+    map_year: int  # gemeente boundaries the codes belong to
+    bounds: list[float]  # size-class limits, in the unit of the counts
+    measure: str  # what is counted, with the year (Dutch, for captions and narrative)
+    unit: str  # plural noun of the unit counted
+    status: str  # the reader's wording of the source, for the narrative
+    status_key: str  # key of helpers.presentation.status.STATUSES
+    source: str  # source line of the figures and tables
+    knowledge_intensive: pd.Series | None = None  # proxy only: establishments in H-J, K-L, M-N
+
+
+def firm_counts(cis_file: str, year: int, class_bounds: list[float]) -> FirmCounts:
+    """Counts per gemeente from ``cis_file`` (year ``year``, schema ``cis`` of
+    ``data/README-user-files.md``) when given, else business establishments 2015 (proxy).
+
+    ``class_bounds`` are the size-class limits for innovative firms (the publication's
+    ``[500, 200, 100]``); the proxy uses ten times these (establishments are about ten times
+    as many). Raises :class:`helpers.geography.userfiles.UserFileError` on an invalid file
+    and :class:`helpers.data.checks.UnknownParameterError` when ``year`` is not in it.
+    """
+    if cis_file:
+        cis = userfiles.load_user_file(cis_file, "cis")
+        counts, map_year = firms.counts_per_gemeente(cis, year, "aantal_innovatief", cis_file)
+        return FirmCounts(
+            counts=counts,
+            year=int(year),
+            map_year=map_year,
+            bounds=list(class_bounds),
+            measure=f"innovatieve bedrijven (CIS, {year})",
+            unit="innovatieve bedrijven",
+            status="origineel: CBS CIS, aangeleverd door de gebruiker",
+            status_key="aangeleverd",
+            source=f"CBS, Community Innovation Survey (maatwerktabel, aangeleverd: {cis_file}); "
+            "bewerking Regionale innovatie in Nederland",
+        )
+    establishments = firms.establishments_2015().set_index("gemeente")
+    return FirmCounts(
+        counts=establishments["vestigingen_totaal"],
+        year=2015,
+        map_year=2015,
+        bounds=[b * 10 for b in class_bounds],
+        measure="bedrijfsvestigingen (2015)",
+        unit="vestigingen",
+        status="benadering: alle bedrijfsvestigingen (CBS 70072ned, 2015), niet de innovatieve "
+        "bedrijven",
+        status_key="benadering",
+        source=ESTABLISHMENTS_SOURCE,
+        knowledge_intensive=establishments["vestigingen_kennisintensief"],
+    )
+
+
+@dataclass
+class Analysis:
+    """Result of :func:`analyse`."""
+
+    found: FirmCounts
+    concentration: firms.Concentration
+    knowledge_intensive: firms.Concentration | None  # proxy only
+    map_data: gpd.GeoDataFrame  # every gemeente of the map year: code, name, geometry, aantal
+    join: nl.JoinReport  # codes without a map region, regions without a count
+
+    @property
+    def knowledge_intensive_more_concentrated(self) -> bool | None:
+        """Whether knowledge-intensive services are more concentrated (higher Gini) than all
+        establishments; ``None`` with a CIS file."""
+        if self.knowledge_intensive is None:
+            return None
+        return self.knowledge_intensive.gini > self.concentration.gini
+
+    @property
+    def lorenz_curves(self) -> dict[str, pd.DataFrame]:
+        """Lorenz curves by series label: the counts, and with the proxy also the
+        knowledge-intensive services (columns ``aandeel_regios``, ``aandeel_totaal``, 0-1)."""
+        measure = self.found.measure
+        curves = {measure[:1].upper() + measure[1:]: self.concentration.lorenz}
+        if self.knowledge_intensive is not None:
+            curves[KNOWLEDGE_INTENSIVE_LABEL] = self.knowledge_intensive.lorenz
+        return curves
+
+    @property
+    def lorenz_table(self) -> pd.DataFrame:
+        """:attr:`lorenz_curves` in one long table with the series label in ``reeks``."""
+        return pd.concat([c.assign(reeks=k) for k, c in self.lorenz_curves.items()])
+
+
+def analyse(cis_file: str, year: int, class_bounds: list[float]) -> Analysis:
+    """The chapter's analysis: :func:`firm_counts`, their concentration over the gemeenten
+    (size classes from ``class_bounds``; top 4 by gemeente name), the concentration of
+    knowledge-intensive services (proxy only) and the counts joined to the gemeente map of
+    their year. Errors as in :func:`firm_counts`."""
+    found = firm_counts(cis_file, year, class_bounds)
+    regions = nl.boundaries("gemeente", found.map_year)
+    names = regions.set_index("code")["name"]
+    ki = found.knowledge_intensive
+    counts = found.counts.rename("aantal").reset_index().rename(columns={"index": "gemeente"})
+    map_data, join = nl.join_to_boundaries(counts, regions, code="gemeente")
+    return Analysis(
+        found=found,
+        concentration=firms.concentration(found.counts, names, found.bounds),
+        knowledge_intensive=None if ki is None else firms.concentration(ki, names, found.bounds),
+        map_data=map_data,
+        join=join,
+    )
+
+
+def published() -> pd.Series:
+    """The publication's findings on innovative firms per gemeente (CIS 2014), as printed:
+    ``kenmerk`` -> text (``gemeenten_met_helft``, ``top4``, ``aandeel_top4`` in percent,
+    ``klasse_200_500``, ``klasse_100_200``); ``data/published/cis2014_gepubliceerd.csv``."""
+    return load_published(PUBLISHED, text_columns=("waarde",))["waarde"]
+
+
+# --- provinces: RIS ---------------------------------------------------------------------------
+
+
+def ris_cis_indicators() -> pd.DataFrame:
+    """RIS 2023 CIS-based indicators (:data:`RIS_CIS_INDICATORS`) for the 12 provinces, long
+    (indicator, year, region, value: EU = 100), with per indicator and year the number of
+    distinct provincial values (``verschillende_waarden``; 1 = national value repeated)."""
+    return dutch_province_indicators(RIS_CIS_INDICATORS)
+
+
+@dataclass
+class RisCis:
+    """Result of :func:`ris_cis`."""
+
+    year: int
+    rows: pd.DataFrame  # the RIS rows of the year (see ris_cis_indicators)
+    n_indicators: int
+    flat: bool  # every indicator has one value for all provinces: the national one
+    ranges: pd.DataFrame  # indicator, laagste, hoogste: lowest and highest provincial value
+
+
+def ris_cis(year: int) -> RisCis:
+    """The CIS-based RIS indicators of the provinces in ``year``: whether they differ between
+    provinces, and their lowest and highest provincial value (EU = 100) per indicator (sorted
+    by indicator). Raises :class:`helpers.data.checks.UnknownParameterError` listing the
+    years the RIS 2023 database has."""
+    ris = ris_cis_indicators()
+    years = sorted(int(y) for y in ris["year"].unique())
+    year = check_year(year, years, "the RIS 2023 database (CIS indicators)")
+    rows = ris[ris["year"] == year]
+    wide = rows.pivot(index="indicator", columns="region", values="value")
+    ranges = pd.DataFrame(
+        {
+            "indicator": wide.index,
+            "laagste": wide.min(axis=1).to_numpy(),
+            "hoogste": wide.max(axis=1).to_numpy(),
+        }
+    )
+    return RisCis(
+        year=year,
+        rows=rows,
+        n_indicators=int(rows["indicator"].nunique()),
+        flat=bool(rows.groupby("indicator")["verschillende_waarden"].max().eq(1).all()),
+        ranges=ranges,
+    )

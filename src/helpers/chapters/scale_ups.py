@@ -1,0 +1,178 @@
+"""Chapter 'Scale-ups': what is known about scale-ups, and the population they come from.
+
+The publication mapped scale-ups per gemeente with the Scale-Up Dashboard (Erasmus Centre for
+Entrepreneurship, not open). With the dashboard's counts supplied as ``scaleup_file`` the
+chapter maps them; otherwise it shows the publicly stated totals and the enterprises with 10
+or more employees per NUTS 3 region (Eurostat bd_size_r3): the population scale-ups come from
+by definition, not scale-ups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from helpers import config
+from helpers.chapters import firms
+from helpers.data.checks import require
+from helpers.geography import nl, userfiles
+
+STATED_PREFIX = "Scale-ups (ScaleUp Dashboard"  # rows of stated_figures.csv on the dashboard
+TOTAL_2016 = "Scale-ups (ScaleUp Dashboard 2016), total"
+TOTAL_2017 = "Scale-ups (ScaleUp Dashboard 2017), total"
+RANDSTAD_2016 = "Scale-ups (ScaleUp Dashboard 2016), share in Randstad"
+RANDSTAD_NUTS2 = ("NL31", "NL32", "NL33")  # Utrecht, Noord-Holland, Zuid-Holland
+IN_DUTCH = {"more than half": "meer dan de helft"}  # stated wordings, as the narrative says them
+STATUS_SUPPLIED = "origineel: Scale-Up Dashboard, aangeleverd door de gebruiker"
+STATUS_STATED = (
+    "gepubliceerde totalen en de open populatie waaruit scale-ups komen; geen kaart van scale-ups"
+)
+
+
+def stated_figures() -> pd.DataFrame:
+    """Publicly stated figures on R&D, innovative firms, startups and scale-ups, as text
+    (``data/processed/firms/stated_figures.csv``: indicator, geography, year,
+    value_as_stated, unit, from_rathenau_2018_report, source_url, note)."""
+    return pd.read_csv(config.data_file("processed", "firms", "stated_figures.csv"), dtype=str)
+
+
+def stated_scaleups() -> pd.DataFrame:
+    """The rows of :func:`stated_figures` about the Scale-Up Dashboard."""
+    stated = stated_figures()
+    return stated[stated["indicator"].str.startswith(STATED_PREFIX)]
+
+
+@dataclass
+class StatedTotals:
+    """The dashboard's totals as stated (result of :func:`stated_totals`)."""
+
+    total_2016: float  # scale-ups, dashboard 2016
+    total_2017: float  # scale-ups, dashboard 2017
+    randstad: str  # share of the 2016 scale-ups in the Randstad, in Dutch words
+
+    @property
+    def growth(self) -> float:
+        """Change from the 2016 to the 2017 dashboard, percent."""
+        return (self.total_2017 / self.total_2016 - 1) * 100
+
+
+def stated_value(table: pd.DataFrame, indicator: str) -> pd.Series:
+    """The one row of ``table`` (:func:`stated_figures` rows) for ``indicator``. Raises
+    :class:`helpers.data.checks.DataCheckError` when there is not exactly one."""
+    rows = table[table["indicator"] == indicator]
+    require(len(rows) == 1, f"stated figure {indicator!r} not found once in stated_figures.csv")
+    return rows.iloc[0]
+
+
+def stated_totals(table: pd.DataFrame | None = None) -> StatedTotals:
+    """The dashboard totals of 2016 and 2017 and the Randstad share of 2016 from
+    :func:`stated_scaleups` (or ``table``); English wordings are put in Dutch (:data:`IN_DUTCH`)."""
+    table = stated_scaleups() if table is None else table
+    randstad = stated_value(table, RANDSTAD_2016)["value_as_stated"]
+    return StatedTotals(
+        total_2016=float(stated_value(table, TOTAL_2016)["value_as_stated"]),
+        total_2017=float(stated_value(table, TOTAL_2017)["value_as_stated"]),
+        randstad=IN_DUTCH.get(randstad, randstad),
+    )
+
+
+@dataclass
+class Population:
+    """Result of :func:`population`."""
+
+    year: int
+    table: pd.DataFrame  # 40 NUTS 3 regions, most first: bd_size_r3 columns, name, aandeel_pct
+    map_data: gpd.GeoDataFrame  # the NUTS 3 regions (2021) with the columns of ``table``
+
+    @property
+    def total(self) -> float:
+        """Active enterprises with 10+ employees in the Netherlands (count)."""
+        return float(self.table["actief_10_plus"].sum())
+
+    @property
+    def randstad_share(self) -> float:
+        """Percent of them in the Randstad provinces (:data:`RANDSTAD_NUTS2`)."""
+        in_randstad = self.table["nuts3"].str[:4].isin(RANDSTAD_NUTS2)
+        return float(self.table.loc[in_randstad, "aandeel_pct"].sum())
+
+    def top(self, n: int) -> list[tuple[str, float]]:
+        """The ``n`` regions with the most enterprises with 10+ employees: (name, count)."""
+        head = self.table.head(n)
+        return [
+            (str(k), float(v)) for k, v in zip(head["name"], head["actief_10_plus"], strict=True)
+        ]
+
+    @property
+    def scaleups_more_in_randstad(self) -> bool:
+        """Whether scale-ups lean more to the Randstad than this population: less than half
+        of the population is there, while the dashboard put more than half of the scale-ups
+        there."""
+        return self.randstad_share < 50
+
+
+def population(year: int) -> Population:
+    """Active enterprises with 10 or more employees per NUTS 3 region in ``year`` (Eurostat
+    bd_size_r3, B-S without holdings; counts), with region names (NUTS 2021) and shares of
+    the Dutch total (percent). Raises :class:`helpers.data.checks.UnknownParameterError`
+    listing the years all 40 regions have; :class:`helpers.data.checks.DataCheckError` when a
+    region is not on the map."""
+    table = firms.demography_for_year(year, "actief_10_plus")
+    year = table.attrs["year"]
+    nuts3 = nl.boundaries("nuts3", 2021)
+    table = table.merge(nuts3[["code", "name"]], left_on="nuts3", right_on="code")
+    table = table.drop(columns="code")
+    table["aandeel_pct"] = table["actief_10_plus"] / table["actief_10_plus"].sum() * 100
+    map_data, join = nl.join_to_boundaries(table.drop(columns="name"), nuts3, code="nuts3")
+    require(not join.unjoined and not join.without_data, join.summary())
+    return Population(year=year, table=table, map_data=map_data)
+
+
+@dataclass
+class ScaleupCounts:
+    """Result of :func:`scaleup_counts`."""
+
+    year: int
+    counts: pd.Series  # scale-ups per gemeente code (codes of map_year)
+    map_year: int
+    names: pd.Series  # gemeente code -> name (map_year)
+    map_data: gpd.GeoDataFrame  # every gemeente of map_year with ``scaleups`` (NaN: none)
+
+    @property
+    def total(self) -> int:
+        """Scale-ups in the Netherlands."""
+        return int(self.counts.sum())
+
+    def top(self, n: int) -> list[tuple[str, int]]:
+        """The ``n`` gemeenten with the most scale-ups: (name, scale-ups), most first."""
+        ranked = self.counts.sort_values(ascending=False).head(n)
+        return [(str(self.names.get(code, code)), int(k)) for code, k in ranked.items()]
+
+
+def scaleup_counts(scaleup_file: str, year: int) -> ScaleupCounts | None:
+    """Scale-ups per gemeente in ``year`` from the user's Scale-Up Dashboard file (schema
+    ``scaleups`` of ``data/README-user-files.md``), on the gemeente map of that year; ``None``
+    without a file. Raises :class:`helpers.geography.userfiles.UserFileError` on an invalid
+    file and :class:`helpers.data.checks.UnknownParameterError` when ``year`` is not in it."""
+    if not scaleup_file:
+        return None
+    data = userfiles.load_user_file(scaleup_file, "scaleups")
+    counts, map_year = firms.counts_per_gemeente(data, year, "aantal", scaleup_file)
+    regions = nl.boundaries("gemeente", map_year)
+    map_data, _ = nl.join_to_boundaries(
+        counts.rename("scaleups").reset_index(), regions, code="gemeente"
+    )
+    return ScaleupCounts(
+        year=int(year),
+        counts=counts,
+        map_year=map_year,
+        names=regions.set_index("code")["name"],
+        map_data=map_data,
+    )
+
+
+def status(scaleups: ScaleupCounts | None) -> str:
+    """The reader's wording of what the chapter shows: the user's dashboard counts, or the
+    stated totals and the population."""
+    return STATUS_STATED if scaleups is None else STATUS_SUPPLIED

@@ -1,0 +1,205 @@
+"""Maps, charts, tables and sentences of the chapter 'R&D-uitgaven', from the results of
+:mod:`helpers.chapters.rd`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from helpers.chapters import rd as chapter
+from helpers.presentation.charts import bar_chart
+from helpers.presentation.formatting import fmt_number, fmt_percent, join_dutch
+from helpers.presentation.maps import MapResult, choropleth
+
+
+def province_map(provinces: gpd.GeoDataFrame, year: int) -> MapResult:
+    """R&D per province (mln euro) in four Fisher-Jenks classes, with the amount and the
+    share of the Netherlands in the tooltip (national grid, EPSG:28992). ``provinces`` is
+    :func:`helpers.chapters.rd.provinces_on_map` of :func:`helpers.chapters.rd.rd_for_year`."""
+    data = provinces.assign(
+        rd_txt=provinces["rd_mln_euro"].map(fmt_number),
+        aandeel_txt=provinces["aandeel_pct"].map(lambda v: fmt_percent(v, 1)),
+    )
+    return choropleth(
+        data,
+        "rd_mln_euro",
+        scheme="fisher_jenks",
+        k=4,
+        tooltip={"rd_txt": "R&D (mln euro)", "aandeel_txt": "Aandeel in Nederland"},
+        legend_title=f"R&D-uitgaven {year} (mln euro)",
+        projection=28992,
+        figsize=(7, 8),
+        source="CBS",
+        status="origineel",
+    )
+
+
+def map_classes_text(result: MapResult, name: str, unit: str) -> str:
+    """The classes of a classed map and their regions for its alt text: ``'4 klassen;
+    hoogste klasse (2.000 – 3.168 mln euro): A en B; laagste klasse (…): C'``. ``name`` is
+    the column with the region names in ``result.data``."""
+    legend = list(result.colours)
+    members = result.data.groupby("klasse", sort=False)[name].agg(list)
+    return (
+        f"{len(legend)} klassen; hoogste klasse ({legend[-1]} {unit}): "
+        f"{join_dutch(members[legend[-1]])}; laagste klasse ({legend[0]} {unit}): "
+        f"{join_dutch(members[legend[0]])}"
+    )
+
+
+# The per-province table behind the bar chart, in the column order of its CSV download.
+CHART_COLUMNS = [
+    "provincie",
+    "provincie_naam",
+    "nuts2",
+    "year",
+    "status",
+    "rd_mln_euro",
+    "aandeel_pct",
+    "rd_arbeidsjaren",
+]
+
+
+def province_chart(table: pd.DataFrame) -> plt.Figure:
+    """Bars of R&D per province (mln euro), largest first."""
+    return bar_chart(
+        table.assign(provincie=table["provincie_naam"]),
+        value="rd_mln_euro",
+        category="provincie",
+        xlabel="Miljoen euro",
+        decimals=0,
+    )
+
+
+def intensity_table(inten: pd.DataFrame) -> pd.DataFrame:
+    """R&D intensity per province (:func:`helpers.chapters.rd.intensity`) as the book shows
+    it: R&D (mln euro), % of GDP for each GDP vintage and according to Eurostat, and the
+    difference (percentage points), Dutch numbers with two decimals."""
+    columns = {
+        "Provincie": inten["provincie_naam"],
+        "R&D (mln euro)": inten["rd_mln_euro"].map(fmt_number),
+    }
+    percentages = {
+        f"% bbp (CBS / Eurostat-bbp {v})": f"pct_bbp_{v}" for v in inten.attrs["vintages"]
+    }
+    percentages["% bbp volgens Eurostat (GERD)"] = "pct_bbp_eurostat"
+    percentages["Verschil (procentpunt)"] = "verschil_eurostat"
+    for header, column in percentages.items():
+        columns[header] = inten[column].map(lambda x: fmt_number(x, 2))
+    return pd.DataFrame(columns)
+
+
+def vintage_note(summary: chapter.IntensitySummary, year: int) -> str:
+    """The sentence on the GDP vintages: their largest difference in ``year``, or that only
+    one vintage has the year."""
+    if summary.vintage_max_diff is None:
+        return (
+            f"Voor {year} heeft alleen de vintage van {summary.main_vintage} cijfers, dus een "
+            "vergelijking tussen vintages is voor dit jaar niet mogelijk."
+        )
+    return (
+        f"Voor {year} bestaan beide vintages; het grootste verschil tussen de twee berekeningen "
+        f"is {fmt_number(summary.vintage_max_diff, 2)} procentpunt "
+        f"({summary.vintage_max_diff_province})."
+    )
+
+
+def older_vintages_text(summary: chapter.IntensitySummary) -> str:
+    """``'; de oudere vintage van 2017 loopt tot 2014'`` for each older GDP vintage (or
+    ``''``), to follow the main vintage in a sentence."""
+    return "".join(
+        f"; de oudere vintage van {v} loopt tot {last}"
+        for v, last in summary.older_vintages.items()
+    )
+
+
+PUBLISHED_LABELS = {
+    "prive_publiek_verhouding": "Private R&D als veelvoud van publieke R&D",
+    "publiek_groter_dan_prive": "Publieke R&D groter dan private R&D",
+    "prive_rd_pct_bbp": "Private R&D als % van het regionale bbp",
+}
+
+
+def published_table(published: pd.DataFrame) -> pd.DataFrame:
+    """The published statements on public and private R&D
+    (:func:`helpers.chapters.rd.published`) as the book shows them: statement, province,
+    value (``ja`` for a yes/no statement; decimals only where the publication has them) and
+    where it was published."""
+    values = [
+        "ja" if unit == "ja" else fmt_number(value, 2 if value % 1 else 0)
+        for value, unit in zip(published["waarde"], published["eenheid"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "Kenmerk": published["kenmerk"].map(PUBLISHED_LABELS),
+            "Provincie": published["provincie"],
+            "Waarde (gepubliceerd)": values,
+            "Vindplaats": published["plaats"],
+        }
+    )
+
+
+@dataclass(frozen=True)
+class CoropText:
+    """How the COROP map is labelled (see :func:`corop_text`)."""
+
+    status: str  # figure status: "aangeleverd" (the user's file) or "benadering" (patents)
+    label: str  # what the map shows, with its year
+    unit: str  # legend title
+    caption: str
+    source: str  # the full source line
+    map_source: str  # the short source on the map
+
+
+def corop_text(measure: chapter.CoropMeasure, corop_rd_file: str) -> CoropText:
+    """Labels, caption and sources of the COROP map: the user's CBS table or the patent
+    proxy (:func:`helpers.chapters.rd.corop_measure`)."""
+    if measure.supplied:
+        label = f"Private R&D-uitgaven per COROP-regio in {measure.year} (miljoen euro)"
+        return CoropText(
+            status="aangeleverd",
+            label=label,
+            unit="mln euro",
+            caption=label,
+            source=f"CBS, maatwerktabel private R&D per COROP-regio (door de gebruiker aangeleverd: {corop_rd_file})",
+            map_source="CBS",
+        )
+    label = (
+        f"Benadering: octrooiaanvragen bij het EOB per COROP-regio, prioriteitsjaar {measure.year}"
+    )
+    return CoropText(
+        status="benadering",
+        label=label,
+        unit="aanvragen",
+        caption="Benadering (proxy) — " + label,
+        source="Eurostat pat_ep_rtot (EPO-octrooiaanvragen naar NUTS 3; NUTS 3 = COROP via CBS 83287NED); benadering, niet de R&D-uitgaven zelf",
+        map_source="Eurostat (benadering)",
+    )
+
+
+def corop_map(regions: gpd.GeoDataFrame, text: CoropText) -> MapResult:
+    """The COROP regions in five Fisher-Jenks classes of ``waarde``, with the value and the
+    share of the Netherlands in the tooltip (EPSG:28992). ``regions`` is
+    :func:`helpers.chapters.rd.corop_on_map` of the measure's table."""
+    data = regions.assign(
+        waarde_txt=regions["waarde"].map(lambda v: fmt_number(v, 0), na_action="ignore"),
+        aandeel_txt=regions["aandeel_pct"].map(lambda v: fmt_percent(v, 1), na_action="ignore"),
+    )
+    return choropleth(
+        data,
+        "waarde",
+        scheme="fisher_jenks",
+        k=5,
+        tooltip={
+            "waarde_txt": text.label.split(" per ")[0] + f" ({text.unit})",
+            "aandeel_txt": "Aandeel in Nederland",
+        },
+        legend_title=text.unit,
+        projection=28992,
+        figsize=(7, 8),
+        source=text.map_source,
+        status=text.status,
+    )

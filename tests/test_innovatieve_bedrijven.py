@@ -1,0 +1,99 @@
+"""The chapter 'Innovatieve bedrijven': CIS file or proxy, concentration, RIS indicators, and
+the sentences and tables the book shows (synthetic CIS file in tests/fixtures only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.chapters import firms
+from helpers.chapters import innovatieve_bedrijven as chapter
+from helpers.data.checks import UnknownParameterError
+from helpers.presentation import innovatieve_bedrijven as views
+
+CIS = Path(__file__).parent / "fixtures" / "user_files" / "cis_synthetic.csv"
+
+
+def test_without_a_file_the_proxy_counts_establishments_with_ten_times_the_bounds():
+    found = chapter.firm_counts("", 2014, [500, 200, 100])
+    establishments = firms.establishments_2015()
+    assert found.status_key == "benadering" and found.year == found.map_year == 2015
+    assert found.bounds == [5000, 2000, 1000]
+    assert found.counts.sum() == establishments["vestigingen_totaal"].sum()
+    assert found.knowledge_intensive.sum() == establishments[firms.KNOWLEDGE_INTENSIVE].sum().sum()
+
+
+def test_a_cis_file_is_counted_for_its_year_on_the_next_map():
+    found = chapter.firm_counts(str(CIS), 2014, [300, 100])
+    assert found.status_key == "aangeleverd" and found.bounds == [300, 100]
+    assert found.year == 2014 and found.map_year == firms.gemeente_map_year(2014)
+    assert found.counts["GM0363"] == 900  # the 2012 row is left out
+    assert found.counts["GM0394"] == 450  # padding of the code stripped
+    assert found.knowledge_intensive is None
+    assert str(CIS) in found.source
+    with pytest.raises(UnknownParameterError, match="available years: 2012, 2014"):
+        chapter.firm_counts(str(CIS), 2013, [300, 100])
+
+
+def test_analysis_of_the_cis_file():
+    result = chapter.analyse(str(CIS), 2014, [500, 200, 100])
+    conc = result.concentration
+    assert conc.total == 3330 and conc.n_regions == 11
+    assert conc.top4 == ["Amsterdam", "Rotterdam", "Haarlemmermeer", "Utrecht"]
+    assert result.knowledge_intensive is None
+    assert result.knowledge_intensive_more_concentrated is None
+    assert result.join.unjoined == []
+    assert result.map_data["aantal"].notna().sum() == 11  # every count on the map
+    assert list(result.lorenz_curves) == ["Innovatieve bedrijven (CIS, 2014)"]
+
+
+def test_analysis_of_the_proxy_compares_knowledge_intensive_services():
+    result = chapter.analyse("", 2014, [500, 200, 100])
+    ki = result.knowledge_intensive
+    assert ki is not None
+    assert result.knowledge_intensive_more_concentrated == (ki.gini > result.concentration.gini)
+    table = result.lorenz_table
+    assert set(table["reeks"]) == {"Bedrijfsvestigingen (2015)", chapter.KNOWLEDGE_INTENSIVE_LABEL}
+    assert len(table) == 2 * (result.concentration.n_regions + 1)
+
+
+def test_ris_cis_indicators_per_year():
+    ris = chapter.ris_cis(2017)
+    assert ris.year == 2017 and ris.n_indicators == 3
+    assert set(ris.rows["year"]) == {2017} and set(ris.rows["indicator"]) == set(
+        chapter.RIS_CIS_INDICATORS
+    )
+    wide = ris.rows.pivot(index="indicator", columns="region", values="value")
+    assert ris.ranges["laagste"].tolist() == wide.min(axis=1).tolist()
+    assert ris.ranges["hoogste"].tolist() == wide.max(axis=1).tolist()
+    assert ris.flat == bool((wide.nunique(axis=1) == 1).all())
+    with pytest.raises(UnknownParameterError, match="available years"):
+        chapter.ris_cis(1990)
+
+
+def test_published_findings_as_printed():
+    published = chapter.published()
+    assert published["gemeenten_met_helft"] == "30"
+    assert published["top4"] == "Amsterdam, Rotterdam, Haarlemmermeer, Utrecht"
+
+
+def test_sentences_and_tables_of_the_chapter():
+    classes = pd.DataFrame(
+        {"klasse": ["100 of meer", "minder dan 100"], "aantal_gemeenten": [3, 1200],
+         "aandeel_pct": [60.0, 40.0]}
+    )  # fmt: skip
+    assert views.classes_text(classes, "vestigingen") == (
+        "3 gemeenten met 100 of meer vestigingen en 1200 gemeenten met minder dan 100 vestigingen"
+    )
+    table = views.classes_table(classes, "vestigingen")
+    assert table.columns[0] == "Klasse (vestigingen per gemeente)"
+    assert table["Aantal gemeenten"].tolist() == ["3", "1.200"]
+    assert table["Aandeel in het totaal"].tolist() == ["60,0%", "40,0%"]
+    proxy = chapter.analyse("", 2014, [500, 200, 100])
+    text = views.knowledge_intensive_text(proxy)
+    more = "sterker" if proxy.knowledge_intensive_more_concentrated else "minder sterk"
+    assert f"is {more} geconcentreerd" in text
+    assert f"Gini {proxy.knowledge_intensive.gini:.2f}".replace(".", ",") in text
+    assert "niet nodig" in views.knowledge_intensive_text(chapter.analyse(str(CIS), 2014, [500]))
