@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from numbers import Real
 
 from babel.numbers import format_decimal
