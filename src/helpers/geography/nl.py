@@ -2,8 +2,13 @@
 -> NUTS, and municipal mergers, so data of one year can be drawn on the boundaries of another.
 
 Made by the processing step ``nl`` (see ``data/processed/README.md``). Codes follow CBS:
-``GM0363`` (gemeente), ``CR23`` (COROP), ``PV27`` (provincie); NUTS codes are those of NUTS
-2013-2021 (``NL32``, ``NL326``), which are the same for the Dutch regions in these years.
+``GM0363`` (gemeente), ``CR23`` (COROP), ``PV27`` (provincie). NUTS 2 codes (``NL32``) are the
+same in NUTS 2013-2021; the NUTS 3 codes of the 2016 crosswalk are those of NUTS 2013
+(``NL326`` Groot-Amsterdam), which Eurostat's older regional series use; later NUTS versions
+renumbered seven Dutch NUTS 3 regions (NUTS 2021: ``NL329`` Groot-Amsterdam).
+
+For other years (2014-2025: boundaries, crosswalks with NUTS 2021 and NUTS 2024 codes, names,
+changes between any two years and recoding of counts) see :mod:`helpers.geography.years`.
 """
 
 from __future__ import annotations

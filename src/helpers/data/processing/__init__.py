@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from helpers.data.processing import cordis, firms, kerncijfers, nl, nuts, rd, ris
+from helpers.data.processing import cordis, firms, gebieden, kerncijfers, nl, nuts, rd, ris
 from helpers.data.processing.outputs import write_csv
 
 __all__ = ["STEPS", "run_all", "write_csv"]
@@ -22,6 +22,7 @@ STEPS: dict[str, ModuleType] = {
     "ris": ris,
     "nuts": nuts,
     "nl": nl,
+    "gebieden": gebieden,
     "rd": rd,
     "kerncijfers": kerncijfers,
     "firms": firms,
