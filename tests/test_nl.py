@@ -54,3 +54,16 @@ def test_aggregate_to_corop_and_unknown_codes():
 def test_unknown_boundaries_list_what_exists():
     with pytest.raises(ValueError, match=r"gemeente 2030.*gemeente 2016"):
         nl.boundaries("gemeente", 2030)
+
+
+def test_join_complete_names_regions_without_data_and_codes_without_region():
+    from helpers.data.checks import DataCheckError
+
+    table = nl.PROVINCES[["provincie"]].assign(value=1.0)
+    gdf = nl.join_complete(table, "provincie", 2016, code="provincie")
+    assert len(gdf) == 12 and gdf["value"].notna().all()
+    with pytest.raises(DataCheckError, match="PV31"):
+        nl.join_complete(table[table["provincie"] != "PV31"], "provincie", 2016, code="provincie")
+    extra = pd.concat([table, pd.DataFrame({"provincie": ["PV99"], "value": [1.0]})])
+    with pytest.raises(DataCheckError, match="PV99"):
+        nl.join_complete(extra, "provincie", 2016, code="provincie")

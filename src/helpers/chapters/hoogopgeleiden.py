@@ -190,11 +190,7 @@ def provinces_on_map(prov: pd.DataFrame) -> gpd.GeoDataFrame:
     Raises :class:`~helpers.data.checks.DataCheckError` when a province does not join or has no
     data."""
     data = prov.merge(nl.PROVINCES[["nuts2", "provincie"]], on="nuts2")
-    gdf, report = nl.join_to_boundaries(
-        data, nl.boundaries("provincie", MAP_YEAR), code="provincie"
-    )
-    require(not report.unjoined and not report.without_data, f"provinces: {report.summary()}")
-    return gdf
+    return nl.join_complete(data, "provincie", MAP_YEAR, code="provincie")
 
 
 @dataclass(frozen=True)

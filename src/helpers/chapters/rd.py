@@ -229,11 +229,7 @@ def provinces_on_map(table: pd.DataFrame) -> gpd.GeoDataFrame:
     columns of ``table`` (one row per province, CBS code in ``provincie``). Raises
     :class:`~helpers.data.checks.DataCheckError` when a code does not join or a province has
     no data."""
-    gdf, report = nl.join_to_boundaries(
-        table, nl.boundaries("provincie", MAP_YEAR), code="provincie"
-    )
-    require(not report.unjoined and not report.without_data, f"provinces: {report.summary()}")
-    return gdf
+    return nl.join_complete(table, "provincie", MAP_YEAR, code="provincie")
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,20 @@ def join_to_boundaries(
     return gpd.GeoDataFrame(out, geometry="geometry", crs=regions.crs), report
 
 
+def join_complete(data: pd.DataFrame, level: str, year: int, *, code: str) -> gpd.GeoDataFrame:
+    """The regions of ``level`` in ``year`` (``code``, ``name``, ``geometry``) with the
+    columns of ``data`` (one row per region, region code in column ``code``), for maps that
+    must show every region. Raises :class:`~helpers.data.checks.DataCheckError` naming the
+    codes when a data code has no region or a region has no data."""
+    gdf, report = join_to_boundaries(data, boundaries(level, year), code=code)
+    require(
+        not report.unjoined and not report.without_data,
+        f"{level} {year}: data codes without region {report.unjoined}; "
+        f"regions without data {report.without_data}",
+    )
+    return gdf
+
+
 # --- place names -> gemeenten ---------------------------------------------------------------
 
 
