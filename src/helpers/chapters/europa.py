@@ -17,11 +17,9 @@ from helpers import config
 from helpers.data import checks
 from helpers.data.checks import UnknownParameterError, require
 from helpers.data.published import load_published
+from helpers.geography import nl as geo_nl
 from helpers.geography.nl import JoinReport
 
-# Performance-group thresholds (relative to the EU in the same year, EU = 100), per edition.
-# RIS 2023 method: Leader > 125, Strong 100-125, Moderate 70-100, Emerging < 70. The RIS 2023
-# database repeats its 2023 group on every year; recomputing it for 2023 reproduces it (tested).
 # RIS performance groups (RIS 2023 names) with Dutch labels, ordered best to worst.
 PERFORMANCE_GROUPS: dict[str, str] = {
     "Leader": "Innovatieleider",
@@ -30,6 +28,9 @@ PERFORMANCE_GROUPS: dict[str, str] = {
     "Emerging": "Opkomende innovator",
 }
 
+# Performance-group thresholds (relative to the EU in the same year, EU = 100), per edition.
+# RIS 2023 method: Leader > 125, Strong 100-125, Moderate 70-100, Emerging < 70. The RIS 2023
+# database repeats its 2023 group on every year; recomputing it for 2023 reproduces it (tested).
 GROUP_THRESHOLDS: dict[int, list[tuple[float, str]]] = {
     2023: [(125.0, "Leader"), (100.0, "Strong"), (70.0, "Moderate"), (0.0, "Emerging")],
 }
@@ -108,19 +109,12 @@ def scores_for_year(summary: pd.DataFrame, year: int) -> pd.DataFrame:
     return regions.reset_index(drop=True)
 
 
-PROVINCE_NAMES = {
-    "NL11": "Groningen", "NL12": "Friesland", "NL13": "Drenthe", "NL21": "Overijssel",
-    "NL22": "Gelderland", "NL23": "Flevoland", "NL31": "Utrecht", "NL32": "Noord-Holland",
-    "NL33": "Zuid-Holland", "NL34": "Zeeland", "NL41": "Noord-Brabant", "NL42": "Limburg",
-}  # fmt: skip
-
-
 def province_table(scores: pd.DataFrame) -> pd.DataFrame:
     """The 12 Dutch provinces, best first: index, score vs EU, score vs the provincial mean
     (the RIS database has no value for the Netherlands as a whole), performance group."""
     nl = scores[scores["country"] == "NL"].copy()
     require(len(nl) == 12, f"expected 12 Dutch provinces, found {len(nl)}")
-    nl["provincie"] = nl["region"].map(PROVINCE_NAMES)
+    nl["provincie"] = nl["region"].map(geo_nl.PROVINCES.set_index("nuts2")["name"])
     nl["score_nl_gem"] = nl["score_eu"] / nl["score_eu"].mean() * 100
     nl = nl.sort_values("score_eu", ascending=False, kind="stable").reset_index(drop=True)
     nl.attrs.update(scores.attrs)
