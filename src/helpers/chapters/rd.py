@@ -10,34 +10,20 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pandera.pandas as pa
 
 from helpers import config
 from helpers.data.checks import UnknownParameterError, check_year, require
 from helpers.data.published import load_published
-from helpers.data.registry import validate
 from helpers.data.tables import dutch_province_indicators, eurostat_panel
-from helpers.geography import nl
+from helpers.geography import nl, userfiles
 
 RIS_RD_INDICATORS = {
     "publiek": "2.1.1 R&D expenditure in the public sector (Regional)",
     "privaat": "2.2.1 R&D expenditure in the business sector (Regional)",
 }
 
+
 # Schema of the restricted CBS table 'private R&D per COROP region' that a user may supply.
-COROP_RD_SCHEMA = pa.DataFrameSchema(
-    {
-        "corop": pa.Column(str, pa.Check.str_matches(r"^CR\d{2}$")),
-        "jaar": pa.Column(int, pa.Check.in_range(1990, 2100)),
-        "rd_bedrijven_mln_euro": pa.Column(float, pa.Check.ge(0)),
-    },
-    unique=["corop", "jaar"],
-    strict=False,
-    coerce=True,
-    name="private R&D per COROP (user file)",
-)
-
-
 def load_rd() -> pd.DataFrame:
     """CBS R&D expenditure (own personnel, all sectors) per province and year: columns
     ``provincie``, ``provincie_naam``, ``nuts2``, ``year``, ``status``, ``rd_mln_euro`` (mln
@@ -133,20 +119,15 @@ def business_rd_eurostat() -> pd.DataFrame:
 
 
 def load_corop_rd(path: str | Path, year: int) -> pd.DataFrame:
-    """A user-supplied file of private R&D per COROP (schema :data:`COROP_RD_SCHEMA`,
-    documented in ``data/README-user-files.md``) for ``year``; errors name the file."""
-    path = config.user_file(path, "COROP R&D file")
-    raw = pd.read_csv(path, dtype={"corop": str})
-    missing = {"corop", "jaar", "rd_bedrijven_mln_euro"} - set(raw.columns)
-    if missing:
-        raise ValueError(f"{path.name}: missing column(s) {sorted(missing)}")
-    raw["corop"] = raw["corop"].map(nl.clean_code)
-    table = validate(COROP_RD_SCHEMA, raw, path.name)
-    known = set(nl.corop_to_nuts3()["corop"])
-    unknown = sorted(set(table["corop"]) - known)
-    if unknown:
-        raise ValueError(f"{path.name}: unknown COROP codes {unknown}")
-    year = check_year(year, sorted(table["jaar"].unique().tolist()), path.name)
+    """A user-supplied file of private R&D per COROP (kind ``corop_rd`` of
+    :mod:`helpers.geography.userfiles`, documented in ``data/README-user-files.md``): the rows
+    of ``year`` with ``corop`` (``CR01``..``CR40``), ``jaar`` and ``rd_bedrijven_mln_euro``
+    (million euro). Raises :class:`~helpers.geography.userfiles.UserFileError` naming the file,
+    column and rows, or :class:`~helpers.data.checks.UnknownParameterError` listing the file's
+    years when ``year`` is not among them."""
+    table = userfiles.load_user_file(path, "corop_rd")
+    name = Path(table.attrs["path"]).name
+    year = check_year(year, sorted(table["jaar"].unique().tolist()), name)
     return table[table["jaar"] == year].reset_index(drop=True)
 
 

@@ -122,6 +122,8 @@ def _messages(cases: pd.DataFrame, schema: Schema, data: pd.DataFrame) -> list[s
         elif check in _MEANING:
             errors.append(f"column {column!r}: {_MEANING[check]} in rows {_rows(group['index'])}")
         elif "unique" in str(check):
+            if any(e.startswith("duplicate rows") for e in errors):
+                continue  # pandera reports the key once per column
             duplicated = data.duplicated(subset=schema.unique, keep=False)
             shown = data.loc[duplicated, schema.unique].drop_duplicates().head(5)
             rows = _rows(pd.Series(data.index[duplicated]))
