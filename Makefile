@@ -7,25 +7,32 @@ STAMP := $(VENV)/.installed
 PARAMS ?=
 VARIANT ?=
 JOBS ?=
+LAB_ARGS ?=
+KERNEL := regionale-innovatie
 # Raw-data mirror: ../shared/data/raw when present (CI), else files are downloaded (pooch).
 RI_DATA_MIRROR ?= $(if $(wildcard ../shared/data/raw/MANIFEST.tsv),$(abspath ../shared/data/raw),)
 export RI_DATA_MIRROR
 
-.PHONY: help venv data book bench test lint format clean
+.PHONY: help venv data book lab bench test test-fast lint format clean
 
 help:
-	@echo "make book   - set up .venv if needed, execute all chapters, build _build/html"
-	@echo "make test   - lint and run the test suite"
-	@echo "make data   - re-run the processing steps (raw files -> data/processed)"
-	@echo "options     - PARAMS=\"europa.year=2021\" overrides parameters from params.yml"
-	@echo "              VARIANT=name builds into _build/variants/name (default book untouched)"
-	@echo "              JOBS=n notebooks in parallel (default: number of cores)"
-	@echo "make bench  - benchmark the build (benchmarks/build_benchmark.py)"
+	@echo "make book      - set up .venv if needed, execute all chapters, build _build/html"
+	@echo "make test      - lint and run the whole test suite (notebooks, book build, browser)"
+	@echo "make test-fast - lint and the unit tests only (no notebooks, book build, browser or raw data)"
+	@echo "make lab       - JupyterLab on the project (kernel $(KERNEL)); open notebooks/<chapter>.ipynb"
+	@echo "make data      - re-run the processing steps (raw files -> data/processed)"
+	@echo "options        - PARAMS=\"europa.year=2021\" overrides parameters from params.yml"
+	@echo "                 VARIANT=name builds into _build/variants/name (default book untouched)"
+	@echo "                 JOBS=n notebooks in parallel (default: number of cores)"
+	@echo "                 LAB_ARGS=\"--no-browser --port 8889\" passes options to JupyterLab"
+	@echo "make bench     - benchmark the build (benchmarks/build_benchmark.py)"
+	@echo "make format    - fix lint and formatting (ruff)"
+	@echo "make clean     - remove _build and book/_generated"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name regionale-innovatie --display-name "Python (regionale-innovatie)" >/dev/null
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -35,6 +42,14 @@ data: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/python -m helpers.build.runner $(foreach p,$(PARAMS),--set $(p)) $(if $(VARIANT),--variant $(VARIANT)) $(if $(JOBS),--jobs $(JOBS))
+
+# JupyterLab from .venv on the project folder. The notebooks ask for the kernel $(KERNEL) (this
+# environment's Python, registered by the venv stamp; registered again here in case .venv was
+# moved), which imports `helpers` (installed editable from src/); each notebook runs in its
+# own folder (notebooks/), its figures go to notebooks/_assets (git-ignored).
+lab: $(STAMP)
+	@$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
+	$(BIN)/jupyter lab --notebook-dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/build_benchmark.py
@@ -50,6 +65,11 @@ format: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Unit tests only: no notebook is executed, no book built, no browser, no processing of raw
+# files (tests/conftest.py marks those slow); about half a minute.
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 clean:
 	rm -rf _build book/_generated

@@ -19,6 +19,18 @@ from helpers.data.registry import raw_data_available
 
 ROOT = config.ROOT
 
+# `make test-fast` (-m "not slow and not browser") runs unit tests only. Marked slow here:
+# tests that re-run the processing on the raw files (they use the `raw_mirror` fixture) and
+# test modules that start Jupyter kernels and execute notebooks without a `slow` mark of their
+# own. `make test` runs them all.
+EXECUTES_NOTEBOOKS = {"test_kernel_fork.py"}
+
+
+def pytest_collection_modifyitems(config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in EXECUTES_NOTEBOOKS or "raw_mirror" in item.fixturenames:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def raw_mirror() -> Path | None:
@@ -82,19 +94,25 @@ def run_notebook(tmp_path_factory: pytest.TempPathFactory):
     return run
 
 
-@pytest.fixture(scope="session")
-def book_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the committed project files, to build the book in without touching ROOT."""
-    target = tmp_path_factory.mktemp("book") / "project"
+def copy_project(target: Path) -> Path:
+    """Copy the project's files (tracked and untracked, not ignored) to ``target``: a checkout
+    to build the book in without touching ROOT (run the runner on it with :func:`run_runner`)."""
     files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
         cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
+    ).stdout.split("\0")  # fmt: skip
     for name in files:
         source = ROOT / name
-        if source.is_file():
+        if name and source.is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def book_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project files, to build the book in without touching ROOT."""
+    target = copy_project(tmp_path_factory.mktemp("book") / "project")
     # Stray files a working copy has (caches, an analyst's papermill output) stay out of the book.
     (target / ".pytest_cache").mkdir()
     (target / ".pytest_cache" / "README.md").write_text("# cache\n")

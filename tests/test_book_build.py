@@ -2,9 +2,11 @@
 
 import json
 import re
+import shutil
 
 import pandas as pd
 import pytest
+import yaml
 
 from conftest import run_runner
 from helpers.build.runner import load_params
@@ -81,7 +83,7 @@ def test_kernels_of_a_full_build_come_from_the_template(built):
     assert "kernels are forked from a template" in result.stdout
     manifest = json.loads((project / "_build" / "manifest.json").read_text())
     kernels = [c["last_run"]["kernel"] for c in manifest["chapters"].values()]
-    assert kernels == ["forked"] * 7
+    assert kernels == ["forked"] * len(load_params())
 
 
 def test_failing_notebook_names_notebook_and_cell_and_keeps_the_book(built, tmp_path):
@@ -93,7 +95,7 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_the_book(built, tmp_
     assert result.returncode == 1
     assert "notebooks/rd.ipynb failed in cell" in result.stderr
     assert "missing column(s) ['rd_bedrijven_mln_euro']" in result.stderr
-    assert "Traceback (last lines)" in result.stderr and "load_corop_rd" in result.stderr
+    assert "Traceback (last lines)" in result.stderr and "load_user_file" in result.stderr
     assert "previously published book was left unchanged" in result.stderr
     assert _snapshot(project) == before
 
@@ -158,7 +160,7 @@ def test_provenance_page_lists_every_source(built):
         ("nope.year=2021", "Unknown chapter 'nope'"),
         ("europa.jaar=2021", "has no parameter 'jaar'; parameters: edition, year"),
         ("europa.year=twenty", "should be of type int"),
-        ("europa.year=1999", "year = 1999 is not available; valid values: 2016, 2017"),
+        ("europa.year=1999", "year = 1999 is not valid; valid values: 2016, 2017"),
         ("rd.year=2019", "valid values: 2014, 2015, 2016"),
         ("europa.edition=2017", "valid values: 2023"),
     ],
@@ -170,20 +172,139 @@ def test_invalid_parameters_fail_before_any_notebook_runs(book_copy, override, m
     assert "executing" not in result.stdout
 
 
-@pytest.mark.parametrize(
-    ("chapter", "figures", "tables", "maps"),
-    [
-        ("europa", 2, 2, 1),
-        ("rd", 3, 2, 2),
-        ("hoogopgeleiden", 3, 1, 2),
-        ("innovatieve_bedrijven", 2, 2, 1),
-        ("startups", 2, 0, 1),
-        ("scale_ups", 1, 1, 1),
-        ("topsectoren", 8, 1, 8),
-    ],
-)
-def test_every_chapter_page(built, chapter, figures, tables, maps):
+def test_a_value_the_data_lack_leaves_the_published_book_as_it_was(built):
     project, _ = built
+    before = _snapshot(project)
+    result = run_runner(project, "--set", "hoogopgeleiden.gemeente_year=1990")
+    assert result.returncode == 1
+    maps = sorted(p.stem[-4:] for p in (project / "data/processed/geo").glob("nl_gemeente_*"))
+    errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
+    assert errors == [
+        "[book] ERROR: Chapter 'hoogopgeleiden': gemeente_year = 1990 is not valid; valid "
+        f"values: {', '.join(maps)} (from file names data/processed/geo/nl_gemeente_*.geojson)"
+    ]
+    assert "executing" not in result.stdout and "skipped" not in result.stdout
+    assert _snapshot(project) == before
+
+
+NEW_CHAPTER = "nieuw_hoofdstuk"
+
+
+def _new_chapter_notebook(path):
+    """A chapter as an analyst adds one: narrative, a parameters cell, a glued number and a
+    table."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Een nieuw hoofdstuk\n\nR&D per provincie, opnieuw."),
+        nbformat.v4.new_code_cell("year = 2015  # year of CBS R&D per province"),
+        nbformat.v4.new_code_cell(
+            "import pandas as pd\n\n"
+            "from helpers import config\n"
+            "from helpers.presentation.figures import book_table\n"
+            "from helpers.presentation.narrative import glue_text\n\n"
+            'rd = pd.read_csv(config.data_file("processed", "rd", "cbs_rd_provincie.csv"))\n'
+            'rows = rd[rd["year"] == year]\n'
+            'glue_text("nh_year", str(year))\n'
+            'glue_text("nh_total", f"{rows[\'rd_mln_euro\'].sum():.0f}")'
+        ),
+        nbformat.v4.new_markdown_cell(
+            "In {glue:text}`nh_year` gaven de provincies samen {glue:text}`nh_total` miljoen "
+            "euro uit aan R&D ({numref}`tab-nieuw-hoofdstuk-provincies`)."
+        ),
+        nbformat.v4.new_code_cell(
+            'book_table(rows[["provincie_naam", "rd_mln_euro"]].astype(str), '
+            'chapter="nieuw_hoofdstuk", name="provincies", '
+            'caption=f"R&D-uitgaven per provincie, {year}", source="CBS", status="nieuw")'
+        ),
+    ]
+    nb.cells[1].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {  # as JupyterLab saves it with the project's kernel
+        "name": "regionale-innovatie",
+        "display_name": "Python (regionale-innovatie)",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+
+
+def test_a_new_chapter_is_a_notebook_a_params_entry_and_a_toc_line(built, tmp_path):
+    """On a copy of the built project, add a chapter the README's way (and nothing else):
+    it is built into the book, the other chapters are not run again, and its parameters are
+    checked like every chapter's."""
+    source, _ = built
+    project = tmp_path / "project"
+    shutil.copytree(source, project, ignore=shutil.ignore_patterns(".work", "variants"))
+    # 1. the notebook
+    _new_chapter_notebook(project / "notebooks" / f"{NEW_CHAPTER}.ipynb")
+    # 2. its params.yml entry: parameters and their valid values
+    params = yaml.safe_load((project / "params.yml").read_text(encoding="utf-8"))
+    params["chapters"][NEW_CHAPTER] = {
+        "notebook": f"notebooks/{NEW_CHAPTER}.ipynb",
+        "title": "Een nieuw hoofdstuk",
+        "parameters": {"year": 2015},
+        "valid": {"year": {"years_in": "processed/rd/cbs_rd_provincie.csv"}},
+    }
+    (project / "params.yml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False))  # fmt: skip
+    # 3. its line in _toc.yml
+    toc_path = project / "_toc.yml"
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    toc["chapters"].insert(1, {"file": f"book/_generated/{NEW_CHAPTER}"})
+    toc_path.write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))
+
+    result = run_runner(project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{NEW_CHAPTER}: executing" in result.stdout
+    # The other chapters need nothing new: only the new one runs for want of a previous run.
+    assert result.stdout.count("reason: no previous run") == 1
+    assert "notebook changed" not in result.stdout and "parameters changed" not in result.stdout
+    assert "WARNING:" not in result.stdout + result.stderr
+    html = project / "_build" / "html"
+    page = _plain(html / "book" / "_generated" / f"{NEW_CHAPTER}.html")
+    rd = pd.read_csv(project / "data" / "processed" / "rd" / "cbs_rd_provincie.csv")
+    total = f"{rd[rd['year'] == 2015]['rd_mln_euro'].sum():.0f}"
+    said = f"In 2015 gaven de provincies samen {total} miljoen euro uit aan R&D"
+    assert re.search(re.escape(said) + r" \( ?Tabel \d+ ?\)", page), page  # glue and numref
+    assert "R&D-uitgaven per provincie, 2015" in page
+    assert "Status: nieuwe analyse" in page
+    assert f"{NEW_CHAPTER}.html" in (html / "index.html").read_text(encoding="utf-8") + (
+        html / "book" / "intro.html"
+    ).read_text(encoding="utf-8")  # in the book's navigation
+
+    # Its parameters are checked like every chapter's, before anything runs.
+    refused = run_runner(project, "--set", f"{NEW_CHAPTER}.year=1990", "--no-build")
+    assert refused.returncode == 1 and "executing" not in refused.stdout
+    years = ", ".join(str(y) for y in sorted(rd["year"].unique()))
+    assert f"Chapter '{NEW_CHAPTER}': year = 1990 is not valid; valid values: {years}" in refused.stderr  # fmt: skip
+    # A year without a rule is refused too.
+    del params["chapters"][NEW_CHAPTER]["valid"]
+    (project / "params.yml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False))  # fmt: skip
+    bare = run_runner(project, "--no-build")
+    assert bare.returncode == 1 and "executing" not in bare.stdout
+    assert f"chapter '{NEW_CHAPTER}': year-like parameter(s) year without a rule" in bare.stderr
+
+
+def _outputs(notebook):
+    """(figures, tables, interactive maps) an executed notebook shows."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    markdown, html = [], []
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            for mime, parts in (("text/markdown", markdown), ("text/html", html)):
+                text = output.get("data", {}).get(mime)
+                if text:
+                    parts.append("".join(text) if isinstance(text, list) else text)
+    markdown, html = "\n".join(markdown), "\n".join(html)
+    return markdown.count("```{figure}"), markdown.count("```{table}"), html.count("<iframe")
+
+
+@pytest.mark.parametrize("chapter", list(load_params()))
+def test_every_chapter_page(built, chapter):
+    """Every figure, table and interactive map the chapter's notebook made is on its page,
+    with alt text, a CSV download and a status line; every glued value is resolved."""
+    project, _ = built
+    figures, tables, maps = _outputs(project / "book" / "_generated" / f"{chapter}.ipynb")
+    assert figures + tables >= 1, f"{chapter} shows no figure or table"
     raw = (project / "_build" / "html" / "book" / "_generated" / f"{chapter}.html").read_text(
         encoding="utf-8"
     )

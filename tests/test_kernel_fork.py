@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -111,6 +112,34 @@ def test_template_preloads_libraries_but_not_the_book_or_kernel_aware_modules():
     assert not {"helpers", "tqdm.auto", "matplotlib_inline.backend_inline"} & set(loaded)
 
 
+def test_template_forks_single_threaded_and_uses_no_private_interpreter_api():
+    """Python 3.12+ warns when a multi-threaded process forks (the child may deadlock): the
+    template may import libraries that start threads (OpenBLAS) only if they stop them around
+    a fork, so right after forking it has one thread. And no ``module._private`` names of the
+    standard library (they change between Python versions)."""
+    code = (
+        "import importlib.util, os, sys, warnings\n"
+        f"spec = importlib.util.spec_from_file_location('kf', {kernel_fork.__file__!r})\n"
+        "kf = importlib.util.module_from_spec(spec); spec.loader.exec_module(kf)\n"
+        "kf._preload()\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        os._exit(0)\n"
+        "    threads = len(os.listdir('/proc/self/task'))\n"
+        "    os.waitpid(pid, 0)\n"
+        "print(threads, [str(w.message) for w in caught])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/"
+    )
+    assert result.stdout.split(None, 1) == ["1", "[]\n"]
+    source = Path(kernel_fork.__file__).read_text(encoding="utf-8")
+    private = r"\b(?:atexit|gc|os|signal|socket|subprocess|sys|warnings)\._[a-z]\w*"
+    assert re.findall(private, source) == []
+
+
 def test_forked_kernel_sees_what_a_started_kernel_sees(template, tmp_path, monkeypatch):
     monkeypatch.setenv("RI_TRACE_READS", str(tmp_path / "reads.tsv"))  # set per notebook
     probe = _notebook(tmp_path / "probe.ipynb", PROBE)
@@ -151,6 +180,26 @@ def test_forked_kernels_do_not_share_state_and_exit_after_use(template, tmp_path
     for pid in kernel_fork.launched_pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_forked_kernel_exits_like_a_started_kernel(template, tmp_path):
+    """A kernel ends the normal way: the interpreter exits, running atexit handlers (as
+    IPython's history does), with the status ``sys.exit`` gives."""
+    probe = _notebook(
+        tmp_path / "probe.ipynb",
+        "import atexit, os\n"
+        "atexit.register(lambda: open('exited.txt', 'w').write(str(os.getpid())))\n"
+        "print(os.getpid())",
+    )
+    kernel_fork.launched_pids.clear()
+    pids = {}
+    for name, manager in (("spawn", {}), ("fork", {"kernel_manager_class": kernel_fork.ForkingKernelManager})):  # fmt: skip
+        (tmp_path / name).mkdir()
+        nb = _execute(probe, tmp_path / name / "out.ipynb", **manager)
+        pids[name] = nb.cells[0].outputs[0]["text"].strip()
+    assert kernel_fork.launched_pids == [int(pids["fork"])]
+    for name, pid in pids.items():
+        assert (tmp_path / name / "exited.txt").read_text() == pid, name
 
 
 def test_error_in_a_forked_kernel_names_the_cell(template, tmp_path):

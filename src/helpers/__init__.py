@@ -14,7 +14,8 @@
     (:mod:`~helpers.geography.userfiles`).
 ``helpers.chapters``
     Chapter logic, one module per chapter notebook with the same name: returns tables and
-    small result objects, never draws. Chapter modules do not import one another.
+    small result objects, never draws. Chapter modules do not import one another; the three
+    firm chapters share :mod:`~helpers.chapters.firms` (concentration, shared proxies).
 ``helpers.presentation``
     Dutch formatting, house style, numbered figures and tables, charts, maps and narrative
     glue.
@@ -25,3 +26,9 @@
 A layer imports only the layers listed above it here (data -> geography -> chapters ->
 presentation -> build).
 """
+
+from helpers import config as _config
+
+# In a kernel the build runner started: note which helper modules the notebook imports (the
+# runner re-executes it only when one of them changes; see config.trace_imports).
+_config.trace_imports()

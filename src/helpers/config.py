@@ -22,6 +22,7 @@ Settings that differ between machines come from environment variables:
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 # The repository root; RI_ROOT points the helpers at another checkout (used by the tests to
@@ -76,6 +77,29 @@ def _record(kind: str, item: str) -> None:
     if trace:
         with open(trace, "a", encoding="utf-8") as handle:
             handle.write(f"{kind}\t{item}\n")
+
+
+class _ImportTrace:
+    """A finder on ``sys.meta_path`` that finds nothing itself: it notes every ``helpers``
+    module the process imports in the read trace (kind ``module``), the moment it is imported,
+    so the runner re-executes a notebook only when a module its kernel imported changed."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name.partition(".")[0] == "helpers":
+            _record("module", name)
+
+
+def trace_imports() -> None:
+    """When the runner asks for a read trace (:data:`TRACE_ENV`): note the ``helpers`` modules
+    imported so far, and each one imported from now on. Called when ``helpers`` is imported."""
+    if not os.environ.get(TRACE_ENV, "").strip():
+        return
+    if any(type(finder).__name__ == _ImportTrace.__name__ for finder in sys.meta_path):
+        return
+    sys.meta_path.insert(0, _ImportTrace())
+    for name in list(sys.modules):
+        if name.partition(".")[0] == "helpers":
+            _record("module", name)
 
 
 def data_file(*parts: str) -> Path:

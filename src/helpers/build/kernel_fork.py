@@ -18,8 +18,15 @@ notebook in the kernel, after the fork, with the kernel's environment), import m
 behave differently once imported inside a kernel (``matplotlib_inline``'s backend, which hooks
 into the running shell; ``tqdm.auto``, hence not ``pooch``), or start threads, event loops or
 ZeroMQ sockets of its own. (OpenBLAS starts its worker threads when numpy is imported and
-shuts them down around a fork itself.) The list of libraries is :data:`PRELOAD`; a library
+shuts them down around a fork itself: the template is single-threaded when it forks, so
+Python 3.12+ has nothing to warn about.) The list of libraries is :data:`PRELOAD`; a library
 missing from it is simply imported by the kernel as usual.
+
+Only public interpreter interfaces are used (tested with Python 3.11 to 3.13): warnings raised
+during the imports are kept from the terminal through :func:`warnings.showwarning`, and a
+kernel ends as a started one does, by the interpreter's normal exit (atexit handlers run,
+streams are flushed), only without a garbage collection of everything the libraries hold
+(:func:`gc.freeze`), which took seconds that the notebook's run waited for.
 
 Pieces:
 
@@ -33,6 +40,7 @@ Pieces:
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -42,7 +50,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -87,6 +95,10 @@ waited: list[float] = []
 # --- template process -----------------------------------------------------------------------
 
 
+def _ignore_warning(*args: object, **kwargs: object) -> None:
+    """Stands in for :func:`warnings.showwarning` while the template imports."""
+
+
 def _preload() -> dict[str, str]:
     """Import :data:`PRELOAD`; returns the environment variables the imports set (e.g.
     ``KMP_INIT_AT_FORK``), which a kernel importing them itself would have."""
@@ -99,74 +111,71 @@ def _preload() -> dict[str, str]:
     # Kernels exit when their parent goes; ipykernel reads the parent's pid when it is
     # imported, here: the template, whose kernels these are.
     os.environ["JPY_PARENT_PID"] = str(os.getpid())
-    # Import-time warnings are not shown here (they would go to the build's terminal), but
-    # the filters the libraries install while importing must stay, as in a kernel: so no
-    # catch_warnings(), only this one filter, removed again afterwards.
+    # Warnings raised while importing are not printed here (they would go to the build's
+    # terminal); the filters stay untouched, so the ones the libraries install are kept and
+    # a warning is registered as shown, as in a kernel that imported the libraries itself
+    # (it would print it once, to the stderr the book hides). ``showwarning`` is the public
+    # hook for this (no catch_warnings: it would also drop the libraries' filters).
     before = dict(os.environ)
-    warnings.simplefilter("ignore")
-    silence = warnings.filters[0]
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - an absent library is only a missed speed-up
-            pass
-    warnings.filters.remove(silence)
-    warnings._filters_mutated()  # type: ignore[attr-defined]
+    shown = warnings.showwarning
+    warnings.showwarning = _ignore_warning
+    try:
+        for name in PRELOAD:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - an absent library is only a missed speed-up
+                pass
+    finally:
+        if warnings.showwarning is _ignore_warning:  # unless a library installed its own
+            warnings.showwarning = shown
     return {k: v for k, v in os.environ.items() if before.get(k) != v}
 
 
 def _run_kernel(
     request: dict[str, Any], fds: list[int], closing: list[socket.socket], set_by_imports: dict
-) -> None:
-    """In the forked child: become the kernel described by ``request`` and never return."""
-    code = 1
-    try:
-        for sock in closing:
-            sock.close()
-        os.setsid()  # own process group, like jupyter_client's launcher (interrupts)
-        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
-        os.close(null)
-        for target, fd in zip((1, 2), fds[1:3], strict=False):
-            os.dup2(fd, target)
-        for fd in fds:
-            os.close(fd)
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        for key, value in set_by_imports.items():
-            os.environ.setdefault(key, value)
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
-        from ipykernel import kernelapp
+) -> NoReturn:
+    """In the forked child: become the kernel described by ``request``; never returns.
 
-        sys.argv = [request["launcher"], *request["args"]]
-        kernelapp.launch_new_instance(argv=request["args"])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:  # noqa: BLE001 - report, then leave the child in any case
-        import traceback
+    The kernel ends the way a started kernel does: :class:`SystemExit` unwinds the template's
+    stack (:func:`serve`, :func:`_main`: nothing there catches it) and the interpreter exits
+    normally, running the atexit handlers (IPython's history, ...) and flushing its streams.
+    An error before the kernel runs does the same with a traceback and exit status 1."""
+    for sock in closing:
+        sock.close()
+    os.setsid()  # own process group, like jupyter_client's launcher (interrupts)
+    for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    for target, fd in zip((1, 2), fds[1:3], strict=False):
+        os.dup2(fd, target)
+    for fd in fds:
+        os.close(fd)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    for key, value in set_by_imports.items():
+        os.environ.setdefault(key, value)
+    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    from ipykernel import kernelapp
 
-        traceback.print_exc()
-    finally:
-        try:
-            import atexit
-
-            atexit._run_exitfuncs()  # what a normally exiting kernel runs (history, ...)
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
+    sys.argv = [request["launcher"], *request["args"]]
+    kernelapp.launch_new_instance(argv=request["args"])
+    # The kernel is done: leave its objects and the template's out of the collections Python
+    # runs while it exits (they took seconds, and the notebook's run waits for the exit).
+    gc.freeze()
+    sys.exit(0)
 
 
 def serve(listener: socket.socket) -> None:
     """Import :data:`PRELOAD`, then fork one kernel per request until the socket closes.
 
     A request is one JSON message (launcher path, kernel arguments, working directory,
-    environment) sent with the caller's standard stream descriptors; the answer is the pid."""
+    environment) sent with the caller's standard stream descriptors; the answer is the pid.
+    Each kernel is a forked child that leaves this loop, and the process, by
+    :class:`SystemExit` (:func:`_run_kernel`): only :func:`_main` may call this."""
     set_by_imports = _preload()
     # kernels are reaped automatically (they are watched by pid from the worker side)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
@@ -227,12 +236,11 @@ class KernelTemplate:
         os.environ.pop(SERVER_ENV, None)
         self._listener.close()
         if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            # Killed, not asked to exit: the template holds nothing to save, and an orderly
+            # exit would spend a second or more tearing down the libraries it imported. (A
+            # kernel still running, after a failure, exits with it: it watches its parent.)
+            self._process.kill()
+            self._process.wait()
         import shutil
 
         shutil.rmtree(self._dir, ignore_errors=True)
@@ -347,15 +355,15 @@ class ForkingProvisioner(LocalProvisioner):
 class ForkingKernelManager(AsyncKernelManager):
     """An ``AsyncKernelManager`` whose kernels come from the template (see module doc)."""
 
-    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
-        if self.provisioner is None:
+    async def start_kernel(self, **kw: Any) -> None:
+        if self.provisioner is None:  # the manager's own provisioner is made only when None
             import uuid
 
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
             self.provisioner = ForkingProvisioner(
                 kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
             )
-        return await super()._async_pre_start_kernel(**kw)
+        await super().start_kernel(**kw)
 
 
 def _main() -> None:

@@ -6,13 +6,16 @@ then build the book with Jupyter Book, atomically.
 
 1. **Safe inputs.** Parameters come from ``params.yml`` with command-line overrides (values are
    YAML, so numbers stay numbers; dates become ISO strings). Unknown chapters or parameter
-   names, values of the wrong type and years the data do not have are rejected with the valid
-   values before any notebook runs.
+   names, values of the wrong type and values the chapter's rules in ``params.yml`` refuse
+   (``valid:``, checked by :mod:`helpers.build.params`: years the data do not have, ...) are
+   rejected with the valid values before any notebook runs.
 2. **Incremental.** A notebook is skipped only when nothing it depends on changed: its
-   source, its parameters (and the content of a file a parameter names), the helper code, the
-   data files it read in its last run (content hashes; the helpers report every read through
-   :func:`helpers.config.data_file`) and the installed packages. Why each notebook ran or was
-   skipped is printed and stored in the manifest.
+   source, its parameters (and the content of a file a parameter names), the helper modules
+   its kernel imported in its last run (all of them without that record), the data files it
+   read then (content hashes; the helpers report every read through
+   :func:`helpers.config.data_file`, the kernel every ``helpers`` module it imports:
+   :func:`helpers.config.trace_imports`) and the installed packages. Why each notebook ran or
+   was skipped is printed and stored in the manifest.
 3. **Parallel.** Notebooks that must run are executed in worker processes (one kernel each,
    at most ``--jobs``, default the number of cores), with progress, time and peak memory. On
    Linux the kernels are forked from a template that has imported the libraries once
@@ -20,7 +23,9 @@ then build the book with Jupyter Book, atomically.
 4. **Atomic.** Everything is built in ``_build/.work``: executed notebooks, then the HTML from a
    copy of the book sources. Only when all notebooks and the book build succeed do the new
    executed notebooks and HTML replace the published ones; otherwise nothing published
-   changes and the failing notebook, cell and traceback are printed.
+   changes and the failing notebook, cell and traceback are printed. Sphinx's state of the last
+   published build (``_build/.cache/sphinx``) lets it read only the pages that changed; it
+   writes every page anew, the HTML of a clean build (:func:`build_book`).
 5. **Variants.** ``--variant NAME`` builds into ``_build/variants/NAME/`` (own notebooks, HTML
    and manifest), so a chapter or the book with other years sits next to the default book.
 """
@@ -30,6 +35,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -39,7 +45,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -67,6 +73,7 @@ class Chapter:
     notebook: Path
     parameters: dict
     title: str = ""
+    valid: dict = field(default_factory=dict)  # rules per parameter (params.yml ``valid:``)
 
 
 @dataclass
@@ -99,12 +106,16 @@ class Plan:
     run: bool
     reason: str
     fingerprint: dict = field(default_factory=dict)
+    #: content hash of every helper module when the build was planned (:func:`helpers_files`)
+    helper_files: dict = field(default_factory=dict, repr=False)
 
 
 # --- parameters ---------------------------------------------------------------------------
 
 
 def load_params(path: Path | None = None) -> dict[str, Chapter]:
+    """The chapters of ``params.yml``: notebook, title, parameters and their rules
+    (``valid:``, checked by :mod:`helpers.build.params`)."""
     doc = yaml.safe_load(Path(path or config.PARAMS_FILE).read_text(encoding="utf-8"))
     return {
         name: Chapter(
@@ -112,6 +123,7 @@ def load_params(path: Path | None = None) -> dict[str, Chapter]:
             config.ROOT / spec["notebook"],
             dict(spec.get("parameters") or {}),
             spec.get("title", name),
+            dict(spec.get("valid") or {}),
         )
         for name, spec in doc["chapters"].items()
     }
@@ -192,38 +204,15 @@ def apply_overrides(chapters: dict[str, Chapter], overrides: list[str]) -> dict[
     return chapters
 
 
-def _allowed_values() -> dict[str, dict[str, Callable[[dict], list]]]:
-    """Per chapter and parameter: the values the data allow (given the other parameters)."""
-    from helpers.chapters import europa, firms, hoogopgeleiden, rd, topsectoren
-
-    return {
-        "europa": {
-            "edition": lambda p: europa.available_editions(),
-            "year": lambda p: europa.available_years(europa.load_summary(p["edition"])),
-        },
-        "rd": {"year": lambda p: rd.available_years(), "patent_year": lambda p: rd.patents_years()},
-        "hoogopgeleiden": {"year": lambda p: hoogopgeleiden.tertiary_years()},
-        "startups": {
-            "year": lambda p: firms.starter_years(),
-            "births_year": lambda p: firms.demography_years("oprichtingen_totaal"),
-        },
-        "scale_ups": {"population_year": lambda p: firms.demography_years("actief_10_plus")},
-        "topsectoren": {
-            "start_year": lambda p: topsectoren.start_years(),
-            "end_year": lambda p: [y for y in topsectoren.start_years() if y >= p["start_year"]],
-        },
-    }
-
-
 def check_values(chapter: Chapter, defaults: dict[str, object]) -> None:
-    params = {**defaults, **chapter.parameters}
-    for param, allowed in _allowed_values().get(chapter.name, {}).items():
-        valid = allowed(params)
-        if params.get(param) not in valid:
-            raise RunnerError(
-                f"Chapter {chapter.name!r}: {param} = {params.get(param)!r} is not available; "
-                f"valid values: {', '.join(map(str, valid))}"
-            )
+    """Check every parameter (the notebook's ``defaults`` with params.yml and the overrides on
+    top) against the chapter's rules in params.yml (:mod:`helpers.build.params`)."""
+    from helpers.build import params
+
+    try:
+        params.validate(chapter.name, {**defaults, **chapter.parameters}, chapter.valid)
+    except params.ParameterError as exc:
+        raise RunnerError(str(exc)) from None
 
 
 def _literal(text: object) -> object:
@@ -246,12 +235,46 @@ def _file_sha(path: Path) -> str | None:
     return _sha(path.read_bytes()) if path.is_file() else None
 
 
-def helpers_hash() -> str:
+#: Helper modules every notebook depends on, whatever else its kernel imported.
+ALWAYS_IMPORTED = ("helpers", "helpers.config")
+
+
+def helpers_files() -> dict[str, str]:
+    """Content hash of every module of the ``helpers`` package this process imported (the
+    kernels import the same one), by path inside the package (``chapters/rd.py``)."""
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return {
+        path.relative_to(package).as_posix(): _sha(path.read_bytes())
+        for path in sorted(package.rglob("*.py"))
+    }
+
+
+def _module_path(name: str, files: dict[str, str]) -> str:
+    """The file of module ``name`` (``helpers.chapters.rd`` -> ``chapters/rd.py``), or a
+    placeholder for a module without one (a new file by that name then changes the hash)."""
+    parts = name.split(".")[1:]
+    for candidate in ("/".join(parts) + ".py", "/".join([*parts, "__init__.py"])):
+        if candidate in files:
+            return candidate
+    return f"{name} (no file)"
+
+
+def helpers_state(
+    modules: list[str] | None = None, files: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Content hashes of the helper code a notebook depends on, by file: the ``modules`` its
+    kernel imported (recorded in its read trace) and :data:`ALWAYS_IMPORTED`; every module of
+    the package when there is no record (``None``: a first run, an older manifest)."""
+    files = helpers_files() if files is None else files
+    if modules is None:
+        return dict(files)
+    chosen = {_module_path(m, files) for m in (*modules, *ALWAYS_IMPORTED)}
+    return {path: files.get(path, "absent") for path in sorted(chosen)}
+
+
+def helpers_hash(modules: list[str] | None = None, files: dict[str, str] | None = None) -> str:
+    """One hash of :func:`helpers_state` (all modules by default)."""
+    return _sha(json.dumps(helpers_state(modules, files), sort_keys=True).encode())
 
 
 def environment_hash() -> str:
@@ -264,14 +287,24 @@ def environment_hash() -> str:
     return _sha("\n".join([sys.version, *names]).encode())
 
 
-def read_trace(path: Path) -> tuple[list[str], list[str]]:
-    """(files, globs) a notebook read, from the trace its kernel wrote."""
-    files, globs = set(), set()
+def _trace_lines(path: Path) -> Iterator[tuple[str, str]]:
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             kind, _, item = line.partition("\t")
-            (files if kind == "file" else globs).add(item)
+            yield kind, item
+
+
+def read_trace(path: Path) -> tuple[list[str], list[str]]:
+    """(files, globs) a notebook read, from the trace its kernel wrote."""
+    files = {item for kind, item in _trace_lines(path) if kind == "file"}
+    globs = {item for kind, item in _trace_lines(path) if kind == "glob"}
     return sorted(files), sorted(globs)
+
+
+def traced_modules(path: Path) -> list[str]:
+    """The ``helpers`` modules the kernel imported, from the same trace
+    (:func:`helpers.config.trace_imports`)."""
+    return sorted({item for kind, item in _trace_lines(path) if kind == "module"})
 
 
 def data_state(files: list[str], globs: list[str]) -> dict[str, str | None]:
@@ -283,7 +316,7 @@ def data_state(files: list[str], globs: list[str]) -> dict[str, str | None]:
     return state
 
 
-def static_fingerprint(chapter: Chapter, env: str, helpers: str) -> dict:
+def static_fingerprint(chapter: Chapter, env: str, helpers: dict[str, str]) -> dict:
     params_files = {
         k: _file_sha(Path(v) if Path(v).is_absolute() else config.ROOT / v)
         for k, v in chapter.parameters.items()
@@ -308,7 +341,13 @@ def book_fingerprint(plans: list[Plan]) -> str:
         if path.is_file() and rel.parts[0] != "_generated" and not rel.name.startswith("."):
             digest.update(rel.as_posix().encode() + b"\0" + path.read_bytes())
     for item in plans:
-        digest.update(json.dumps([item.chapter.name, item.fingerprint], sort_keys=True).encode())
+        # the helper modules a chapter depends on: below, all of them (what a chapter imported
+        # is known only after its run, and this hash is taken before)
+        inputs = {k: v for k, v in item.fingerprint.items() if k != "helpers"}
+        digest.update(json.dumps([item.chapter.name, inputs], sort_keys=True).encode())
+    # all helper code: the book build uses some itself (Sphinx extension, provenance page)
+    files = next((item.helper_files for item in plans if item.helper_files), None)
+    digest.update(helpers_hash(None, files).encode())
     return digest.hexdigest()
 
 
@@ -326,11 +365,13 @@ def plan(
     chapters: dict[str, Chapter], manifest: dict, target: Target, *, force: bool = False
 ) -> list[Plan]:
     """Decide per chapter whether to execute, with the reason."""
-    env, helpers = environment_hash(), helpers_hash()
+    env, files = environment_hash(), helpers_files()
     plans = []
     for chapter in chapters.values():
-        current = static_fingerprint(chapter, env, helpers)
         previous = manifest["chapters"].get(chapter.name)
+        # the helper modules the notebook imported last time (all of them without a record)
+        modules = (previous or {}).get("modules") or None
+        current = static_fingerprint(chapter, env, helpers_state(modules, files))
         output = target.generated / f"{chapter.name}.ipynb"
         reason = ""
         if force:
@@ -352,12 +393,16 @@ def plan(
                 if before.get(key) != current[key]:
                     reason = label
                     break
+            if reason == labels["helpers"] and isinstance(before.get("helpers"), dict):
+                old = before["helpers"]
+                changed = [f for f, sha in current["helpers"].items() if old.get(f) != sha]
+                reason += ": " + ", ".join(changed or sorted(set(old) - set(current["helpers"])))
             if not reason:
                 now = data_state(previous.get("reads", []), previous.get("globs", []))
                 changed = [k for k, v in now.items() if before.get("data", {}).get(k) != v]
                 if changed:
                     reason = "data changed: " + ", ".join(changed)
-        plans.append(Plan(chapter, bool(reason), reason or "unchanged", current))
+        plans.append(Plan(chapter, bool(reason), reason or "unchanged", current, files))
     return plans
 
 
@@ -505,6 +550,7 @@ def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict
         except Exception as exc:  # kernel died, bad notebook file, ...
             error = f"{type(exc).__name__}: {exc}"
     files, globs = read_trace(trace)
+    modules = traced_modules(trace)
     trace.unlink(missing_ok=True)
     return {
         "name": name,
@@ -515,6 +561,7 @@ def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict
         "error": error,
         "reads": files,
         "globs": globs,
+        "modules": modules,
     }
 
 
@@ -555,13 +602,13 @@ def save_timings(results: dict[str, dict]) -> None:
 
 def kernel_template(kernel_cmd: list[str], count: int) -> contextlib.AbstractContextManager:
     """The kernel template for this build (:mod:`helpers.build.kernel_fork`), or nothing: only on
-    Linux, for a kernel command of this environment, and when there are at least as many
-    notebooks to run as it takes to pay back its start (two), unless ``RI_KERNELS=spawn``."""
+    Linux, for a kernel command of this environment, unless ``RI_KERNELS=spawn``. It pays for
+    one notebook too: it imports the libraries while the runner prepares the notebook's run."""
     from helpers.build import kernel_fork
 
     parsed = kernel_fork.kernel_command(kernel_cmd)
     wanted = os.environ.get(KERNELS_ENV, "fork").strip().lower() != "spawn"
-    if not wanted or parsed is None or sys.platform != "linux" or count < 2:
+    if not wanted or parsed is None or sys.platform != "linux" or count < 1:
         return contextlib.nullcontext()
     return kernel_fork.KernelTemplate(interpreter_options=parsed[0])
 
@@ -593,8 +640,6 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
     )
     if not to_run:
         return results
-    import papermill  # noqa: F401  (imported once here; forked workers inherit it)
-
     workers = max(1, min(jobs, len(to_run)))
     # fork: workers start instantly with papermill already imported (the runner has no
     # threads at this point); each notebook still gets its own kernel process.
@@ -604,6 +649,10 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
     if not isinstance(template, contextlib.nullcontext):
         print(f"[book] kernels are forked from a template with the libraries imported once ({KERNELS_ENV}=spawn starts each anew)", flush=True)  # fmt: skip
     with template, ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # while the template imports the libraries: papermill, once (the workers, forked at
+        # the first submit, inherit it)
+        import papermill  # noqa: F401
+
         futures = {}
         for item in to_run:
             chapter = item.chapter
@@ -645,9 +694,17 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
 # --- book build and publication -------------------------------------------------------------
 
 
+#: Jupyter Book, Sphinx and the extensions the book's configuration loads (each would
+#: otherwise be imported when the build starts), the provenance page's helpers.
 BOOK_MODULES = ("jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application", "myst_nb",
                 "sphinx_book_theme", "sphinxcontrib.bibtex", "helpers.build.provenance",
-                "helpers.data.processing")  # fmt: skip
+                "helpers.build.sphinx_book", "helpers.data.processing", "myst_nb.sphinx_ext",
+                "myst_parser.sphinx_ext.main", "sphinx_design", "sphinx_external_toc",
+                "sphinx_jupyterbook_latex", "sphinx_thebe", "sphinx_comments", "sphinx_copybutton",
+                "sphinx_togglebutton", "sphinx_multitoc_numbering", "pydata_sphinx_theme",
+                "sphinx.builders.html", "sphinx.search.nl", "jupyter_cache.cache.main",
+                "sphinxcontrib.bibtex.style.referencing.author_year",
+                "pybtex.style.formatting.plain", "IPython.core.formatters")  # fmt: skip
 
 
 def preload_book_modules() -> threading.Thread:
@@ -698,9 +755,67 @@ def book_source(work: Path) -> Path:
     return work / "src"
 
 
-def build_book(stage: Path, work: Path, strict: bool = True) -> Path:
+#: What Sphinx keeps between builds of a target (inside ``<work>/out/_build``): its
+#: environment and doctrees, and myst-nb's outputs of the notebooks it read.
+SPHINX_CACHED = (".doctrees", "jupyter_execute")
+
+
+def _sphinx_cache(target: Target) -> Path:
+    return config.BUILD_DIR / ".cache" / "sphinx" / target.name
+
+
+def sphinx_cache_key(work: Path, environment: str) -> str:
+    """What the kept Sphinx state was made with, beyond what Sphinx checks itself (pages by
+    modification time, its configuration): the source folder, the installed packages, the
+    book's configuration and the book's Sphinx extension."""
+    parts = [str(book_source(work).resolve()), environment]
+    for path in (config.ROOT / "_config.yml", config.ROOT / "_toc.yml"):
+        parts.append(_file_sha(path) or "")
+    parts.append(_file_sha(Path(__file__).with_name("sphinx_book.py")) or "")
+    return _sha("\n".join(parts).encode())
+
+
+def restore_sphinx_state(target: Target, work: Path, key: str) -> bool:
+    """Move the Sphinx state kept by the last successful build of ``target`` into ``work``
+    (when it was made with the same ``key``); it goes back to the cache only after this build
+    is published (:func:`keep_sphinx_state`), so a failed build leaves no state behind."""
+    cache = _sphinx_cache(target)
+    usable = (cache / "key").is_file() and (cache / "key").read_text() == key
+    if usable:
+        built = work / "out" / "_build"
+        built.mkdir(parents=True, exist_ok=True)
+        for name in SPHINX_CACHED:
+            if (cache / name).is_dir():
+                (cache / name).rename(built / name)
+    shutil.rmtree(cache, ignore_errors=True)
+    return usable
+
+
+def keep_sphinx_state(target: Target, work: Path, key: str) -> None:
+    """Keep this build's Sphinx state for the next build of ``target`` (only a speed-up: when
+    that fails, the next build reads every page)."""
+    cache = _sphinx_cache(target)
+    shutil.rmtree(cache, ignore_errors=True)
+    try:
+        cache.mkdir(parents=True)
+        for name in SPHINX_CACHED:
+            if (work / "out" / "_build" / name).is_dir():
+                (work / "out" / "_build" / name).rename(cache / name)
+        (cache / "key").write_text(key)  # last: a state without its key is not used
+    except OSError:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def build_book(stage: Path, work: Path, strict: bool = True, *, cached: bool = False) -> Path:
     """Build the HTML from a copy of the book sources with ``stage`` as the executed chapters;
-    returns the built HTML folder (inside ``work``)."""
+    returns the built HTML folder (inside ``work``), always written anew, every page.
+
+    With ``cached`` (the Sphinx state of the last build restored into ``work``,
+    :func:`restore_sphinx_state`), Sphinx reads only the pages whose source is newer than its
+    last reading: the sources are copied with their modification times, and the executed
+    notebooks of skipped chapters are the published ones. Everything that joins pages (glue
+    across pages, numbering, references, navigation, search index) is resolved while writing,
+    which covers every page, so the HTML is that of a clean build."""
     source = book_source(work)
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(config.ROOT / name, source / name)
@@ -710,21 +825,29 @@ def build_book(stage: Path, work: Path, strict: bool = True) -> Path:
         ignore=shutil.ignore_patterns("_generated", ".*"),
         dirs_exist_ok=True,
     )
-    assert stage == source / "book" / "_generated", "notebooks are executed in the book source"
+    if stage != source / "book" / "_generated":
+        raise RunnerError(f"notebooks were executed in {stage}, not in the book source {source}")
     out = work / "out"
+    shutil.rmtree(out / "_build" / "html", ignore_errors=True)  # every page written anew
     args = ["build", str(source), "--path-output", str(out)]
     if strict:
         args += ["-W", "-n", "--keep-going"]
-    print("[book] building HTML with Jupyter Book ...", flush=True)
+    kept = " (pages that did not change: read by the last build)" if cached else ""
+    print(f"[book] building HTML with Jupyter Book{kept} ...", flush=True)
     started = time.perf_counter()
     code, log_text = _jupyter_book(args, cwd=source)
     if code != 0:
         log = config.BUILD_DIR / "jupyter-book.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(log_text, encoding="utf-8")
-        tail = "\n".join(log_text.strip().splitlines()[-25:])
+        lines = _ANSI.sub("", log_text).strip().splitlines()
+        # the warnings and errors that failed it (-W), else the end of the log
+        problems = [line for line in lines if re.search(r"\b(WARNING|ERROR|CRITICAL):", line)]
+        tail = "\n".join(problems[-25:] or lines[-25:])
         raise RunnerError(f"Jupyter Book build failed (full log: {log}):\n{tail}")
-    print(f"[book] HTML built in {time.perf_counter() - started:.1f} s", flush=True)
+    read = re.findall(r"reading sources\.\.\. \[ *\d+%\] (\S+)", _ANSI.sub("", log_text))
+    shown = ", ".join(Path(page).name for page in read) if cached else f"all {len(read)}"
+    print(f"[book] HTML built in {time.perf_counter() - started:.1f} s (pages read: {shown or 'none'})", flush=True)  # fmt: skip
     return out / "_build" / "html"
 
 
@@ -772,11 +895,18 @@ def save_manifest(
         name = item.chapter.name
         if name in results:
             res = results[name]
-            fingerprint = dict(item.fingerprint, data=data_state(res["reads"], res["globs"]))
+            # the helper modules this run imported (all of them when the trace has none)
+            modules = res.get("modules") or None
+            fingerprint = dict(
+                item.fingerprint,
+                helpers=helpers_state(modules, item.helper_files or None),
+                data=data_state(res["reads"], res["globs"]),
+            )
             chapters[name] = {
                 "fingerprint": fingerprint,
                 "reads": res["reads"],
                 "globs": res["globs"],
+                "modules": modules,
                 "last_run": {
                     "reason": item.reason,
                     "seconds": round(res["seconds"], 2),
@@ -843,9 +973,18 @@ def run(
     stage = book_source(work) / "book" / "_generated"
     results = execute(plans, stage, jobs=jobs or os.cpu_count() or 1, target=target)
     write_provenance(plans, results, manifest, stage)
-    html = build_book(stage, work) if build else None
+    page, published = stage / "bronnen.md", target.generated / "bronnen.md"
+    if published.is_file() and published.read_bytes() == page.read_bytes():
+        shutil.copystat(published, page)  # unchanged: Sphinx keeps its reading of the page
+    html, key = None, ""
+    if build:
+        environment = next((p.fingerprint.get("environment") for p in plans), None)
+        key = sphinx_cache_key(work, environment or environment_hash())
+        html = build_book(stage, work, cached=restore_sphinx_state(target, work, key))
     publish(stage, html, target)
     save_manifest(target, plans, results, manifest, book_hash if html is not None else None)
+    if html is not None:  # published: the next build may start from this one's Sphinx state
+        keep_sphinx_state(target, work, key)
     shutil.rmtree(work, ignore_errors=True)
     if html is not None:
         print(f"[book] published: {target.html / 'index.html'}", flush=True)
@@ -884,6 +1023,9 @@ def main(argv: list[str] | None = None) -> int:
         print("[book] The previously published book was left unchanged.", file=sys.stderr)
         return 1
     print(f"[book] total {time.perf_counter() - started:.1f} s", flush=True)
+    # Leave the objects of the build (Sphinx, pandas, ...) out of the collections Python runs
+    # while it exits: they took a second or more, after the book was published.
+    gc.freeze()
     return 0
 
 

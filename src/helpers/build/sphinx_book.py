@@ -17,7 +17,15 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from helpers import config
-from helpers.presentation.maps import leaflet_dir
+
+
+def leaflet_dir() -> Path:
+    """Leaflet's folder in the ``XStatic-Leaflet`` package: the one
+    :func:`helpers.presentation.maps.leaflet_dir` names, found without importing the maps
+    module (which loads the mapping libraries: seconds at the start of every book build)."""
+    import xstatic.pkg.leaflet as leaflet
+
+    return Path(leaflet.BASE_DIR)
 
 
 def _copy(app: Sphinx, exception: Exception | None) -> None:
