@@ -97,3 +97,101 @@ def test_names_with_their_values():
     assert join_with_values(pairs, 1, percent=True) == "Amsterdam (1.200,0%) en Utrecht (950,4%)"
     assert join_with_values([("Delft", float("nan"))], percent=True) == "Delft (–)"
     assert join_with_values([]) == ""
+
+
+# --- glue: what glue_text writes is what myst_nb.glue writes --------------------------------
+
+GLUE_CASES = [
+    ("plain", "13.695"),
+    ("unicode", "Súdwest-Fryslân"),
+    ("apostrophe", "'s-Gravenhage"),
+    ("list", "Amsterdam, Rotterdam, 's-Gravenhage en Utrecht"),
+    ("double", 'zij zei "ja"'),
+    ("both", 'l\'été "chaud"'),
+    ("newline", "regel een\nregel twee"),
+    ("backslash", "C:\\data\\ris"),
+    ("empty", ""),
+    ("long", "Noord-Brabant, " * 12),
+    ("symbols", "€ 1,5 mld – 56% (≈ 7.600)"),
+]
+
+# Runs in a fresh interpreter: a real IPython shell (as in a kernel) whose display publisher
+# records every output instead of sending it; myst_nb is imported only after glue_text ran.
+_GLUE_SCRIPT = r"""
+import json, sys
+from traitlets.config import Config
+from IPython.core.interactiveshell import InteractiveShell
+
+config = Config()
+config.HistoryManager.hist_file = ":memory:"
+shell = InteractiveShell.instance(config=config)
+published = []
+shell.display_pub.publish = lambda data, metadata=None, **kw: published.append(
+    {"data": data, "metadata": metadata, **kw}
+)
+from helpers.presentation.narrative import glue_text, glue_values
+
+cases = json.loads(sys.argv[1])
+ours = []
+for key, text in cases:
+    glue_text(key, text)
+    ours.append(published.pop())
+glue_values({"number": 13695.2, "flag": True})
+ours += [published.pop(0), published.pop(0)]
+imported = sorted(m for m in sys.modules if m.split(".")[0] in ("myst_nb", "nbformat"))
+
+from myst_nb import glue
+
+theirs = []
+for key, text in cases + [["number", "13.695"], ["flag", "True"]]:
+    glue(key, text, display=False)
+    theirs.append(published.pop())
+print(json.dumps({"ours": ours, "theirs": theirs, "imported": imported}))
+"""
+
+
+@pytest.fixture(scope="module")
+def glued(tmp_path_factory):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, IPYTHONDIR=str(tmp_path_factory.mktemp("ipython")))
+    result = subprocess.run(
+        [sys.executable, "-c", _GLUE_SCRIPT, json.dumps(GLUE_CASES)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_glue_text_emits_what_myst_nb_glue_emits(glued):
+    assert len(glued["ours"]) == len(glued["theirs"]) == len(GLUE_CASES) + 2
+    for ours, theirs in zip(glued["ours"], glued["theirs"], strict=True):
+        assert ours == theirs
+    # what the book reads back: the repr under the record prefix, named in the metadata
+    first = glued["ours"][1]
+    assert first["data"] == {"application/papermill.record/text/plain": "'Súdwest-Fryslân'"}
+    assert first["metadata"] == {
+        "scrapbook": {"name": "unicode", "mime_prefix": "application/papermill.record/"}
+    }
+
+
+def test_glue_text_does_not_import_myst_nb(glued):
+    assert glued["imported"] == []
+
+
+def test_glued_values_read_back(glued, tmp_path):
+    import json
+
+    from conftest import read_glue
+
+    outputs = [{"output_type": "display_data", **out} for out in glued["ours"]]
+    notebook = {"cells": [{"cell_type": "code", "outputs": outputs}]}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    values = read_glue(path)
+    assert values["unicode"] == "Súdwest-Fryslân"
+    assert values["list"] == "Amsterdam, Rotterdam, 's-Gravenhage en Utrecht"
+    assert values["number"] == "13.695"

@@ -26,6 +26,10 @@ PLACE_YEAR = nl.PLACE_YEAR  # gemeente boundaries and names places are matched t
 
 
 def themes() -> pd.DataFrame:
+    """Programme part -> theme (``data/topsectors/themes.csv``, kept by hand): one row per H2020
+    programme part (LEIT, SC1..SC7, ERC, ...), columns programme_part, thema (theme in the
+    book), nabij_topsector (the nearest topsector), toelichting; all text. Raises
+    FileNotFoundError naming the file when it is missing."""
     return pd.read_csv(config.data_file("topsectors", "themes.csv"), dtype=str)
 
 
@@ -71,6 +75,11 @@ def h2020(start_year: int, end_year: int) -> pd.DataFrame:
 
 @dataclass
 class MatchRate:
+    """How many participations got a gemeente (:func:`match_rate`): ``participations`` and
+    ``amount`` in % (of the participations, of their ``bedrag``), ``n`` the number of
+    participations counted, ``unmatched_places`` place -> participations without a gemeente,
+    most frequent first."""
+
     participations: float  # percent of participations placed in a gemeente
     amount: float  # percent of the amount (EC contribution)
     n: int
@@ -114,6 +123,13 @@ def pairs(data: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass
 class Network:
+    """One theme's collaboration network (:func:`network`). ``nodes``: one row per gemeente with a
+    placed participant, columns gemeente, naam, projecten (distinct projects), bedrag (summed
+    amount, euro), degree (linked places), strength (summed link weight); ``edges``: a, b,
+    projecten (all links, before any threshold); ``cross_province_share``: % of link weight
+    between different provinces (NaN without links); ``n_projects``: projects with a placed
+    participant."""
+
     nodes: pd.DataFrame  # gemeente, naam, projecten, bedrag, degree, strength
     edges: pd.DataFrame  # a, b, projecten (all links, before any threshold)
     cross_province_share: float  # percent of link weight between different provinces

@@ -52,6 +52,12 @@ class CbsUnavailable(CbsError):
 
 @dataclass
 class CbsTable:
+    """A CBS StatLine table as :func:`fetch_table` returns it. ``data``: one row per observation
+    (TypedDataSet, topics as columns), dimension codes without padding, a ``<Dimension>_titel``
+    column per dimension and ``jaar`` (Int64; yearly periods only, else NA); ``properties``: the
+    DataProperties (Key, Type, Title, ...); ``dimensions``: per dimension key its categories
+    (Key, Title, ...); ``url``: the data request; ``from_cache``: read from the disk cache."""
+
     table_id: str
     title: str
     data: pd.DataFrame
@@ -62,6 +68,8 @@ class CbsTable:
 
 
 def base_url() -> str:
+    """Base URL of the CBS OData API: ``RI_CBS_ODATA`` when set (trailing ``/`` dropped), else
+    :data:`BASE_URL` (``https://opendata.cbs.nl/ODataApi/odata``)."""
     return os.environ.get(BASE_URL_ENV, "").strip().rstrip("/") or BASE_URL
 
 

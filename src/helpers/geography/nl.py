@@ -48,6 +48,8 @@ class JoinReport:
     without_data: list[str] = field(default_factory=list)  # regions on the map without data
 
     def summary(self) -> str:
+        """One line for a notebook or an error message: the number of joined codes, the data codes
+        without a region (``none`` when there are none) and the number of regions without data."""
         return (
             f"{len(self.joined)} joined; data codes without region: {self.unjoined or 'none'}; "
             f"regions without data: {len(self.without_data)}"
@@ -88,6 +90,10 @@ def corop_to_nuts3() -> pd.DataFrame:
 
 
 def gemeente_changes() -> pd.DataFrame:
+    """Municipal mergers and renumberings (processed ``nl/gemeente_changes.csv``, step ``nl`` from
+    raw ``cbs_gm_changes``): one row per change, columns valid_until (ISO date the old code
+    ceased), old, new (GM codes), new_name; all text. Raises FileNotFoundError naming the file
+    when it is missing."""
     return pd.read_csv(config.data_file("processed", "nl", "gemeente_changes.csv"), dtype=str)
 
 
@@ -169,6 +175,10 @@ def clean_place(name: object) -> str:
 
 
 def aliases() -> pd.DataFrame:
+    """The place alias table ``data/nl/place_aliases.csv`` (kept by hand): one row per spelling of
+    a place, columns plaats (as in the data, upper case), gemeente_naam (the gemeente's name on
+    the map), toelichting; all text, empty cells as ``""``. Raises FileNotFoundError naming the
+    file when it is missing."""
     return pd.read_csv(config.data_file("nl", "place_aliases.csv"), dtype=str).fillna("")
 
 

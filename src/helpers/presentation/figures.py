@@ -66,6 +66,9 @@ def _one_line(text: str) -> str:
 
 
 def asset_path(chapter: str, name: str, suffix: str) -> Path:
+    """Path of a figure's or table's file, ``_assets/<chapter>/<name><suffix>`` (chapter and name
+    as slugs: lower case, other characters than a-z and 0-9 as ``-``), relative to the working
+    folder (the executed notebook's); creates the folder."""
     path = ASSETS_DIR / _slug(chapter) / f"{_slug(name)}{suffix}"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path

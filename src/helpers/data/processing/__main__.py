@@ -11,6 +11,11 @@ from helpers.data.registry import DataSourceError
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line of ``make data``: ``argv`` (default ``sys.argv[1:]``) names steps of
+    :data:`~helpers.data.processing.STEPS` (all when none) and ``--out DIR`` (default
+    ``data/processed``). Returns the exit status: 0, or 1 after printing a DataSourceError (a raw
+    file missing, unreachable or failing its checksum); an unknown step exits through argparse
+    (status 2) with the available steps. Other errors (DataCheckError) propagate."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "steps", nargs="*", help=f"steps to run (default: all of {', '.join(STEPS)})"

@@ -28,6 +28,12 @@ OUTPUTS = ["topsectors/h2020_nl_participations.csv.gz", "topsectors/h2020_progra
 
 
 def participations(path: Path, orgs_path: Path) -> pd.DataFrame:
+    """Dutch H2020 participations with their place: one row per participation (project ``rcn``,
+    organisation ``pic``, ``role``), columns rcn, pic, organisatie, role, type, contribution (EC
+    contribution, euro), start_year, plaats, postcode; name, place and postcode by PIC from the
+    FP7 register, NA for organisations not in it. ``path``: raw ``cordis_h2020_participations``;
+    ``orgs_path``: raw ``cordis_fp7_org_addresses_nl``. Raises DataCheckError naming the file
+    when columns are missing or it has 5,000 Dutch participations or fewer."""
     raw = pd.read_csv(path, dtype={"pic": str})
     needed = {"rcn", "role", "pic", "type", "contribution", "country", "start_year"}
     require(needed <= set(raw.columns), f"{path.name}: missing {sorted(needed - set(raw.columns))}")
@@ -45,6 +51,10 @@ def participations(path: Path, orgs_path: Path) -> pd.DataFrame:
 
 
 def programme_parts(path: Path, rcns: set[int]) -> pd.DataFrame:
+    """Programme parts (LEIT, SC1..SC7, ERC, ...) of the projects ``rcns``, from raw
+    ``cordis_h2020_programme_parts``: one row per project and part (a project can have several),
+    columns rcn, programme_part. Raises DataCheckError naming the file when its columns are not
+    exactly rcn, programme_part."""
     raw = pd.read_csv(path)
     require(list(raw.columns) == ["rcn", "programme_part"], f"{path.name}: columns")
     out = raw[raw["rcn"].isin(rcns)].drop_duplicates()
@@ -52,6 +62,12 @@ def programme_parts(path: Path, rcns: set[int]) -> pd.DataFrame:
 
 
 def run(out_dir: Path) -> list[Path]:
+    """Load ``cordis_h2020_participations``, ``cordis_fp7_org_addresses_nl`` and
+    ``cordis_h2020_programme_parts`` (registry) -> process -> save
+    ``topsectors/h2020_nl_participations.csv.gz`` and ``topsectors/h2020_programme_parts_nl.csv``
+    under ``out_dir``; returns the written paths.
+    Raises DataSourceError (naming the source id and path) when a raw file is missing,
+    cannot be downloaded or fails its checksum; DataCheckError when a check fails."""
     parts = participations(
         fetch("cordis_h2020_participations"), fetch("cordis_fp7_org_addresses_nl")
     )

@@ -34,6 +34,11 @@ SIZES = {"TOTAL": "totaal", "GE10": "10_plus"}
 
 
 def starters(path: Path) -> pd.DataFrame:
+    """CBS 83631NED new establishments (counts) per COROP region and year, from raw
+    ``cbs_83631ned_corop``: one row per COROP region and year (40 regions; 2014-2017), columns
+    corop (CR code), year, the nine sector groups BE, FZ, GI, JZ, KZ, LZ, MN, OQ, RU and totaal.
+    Raises DataCheckError (naming the file for missing columns) when columns are missing, the
+    groups do not add up to the total or there are not 40 COROP regions."""
     raw = pd.read_csv(path, dtype={"corop_code": str})
     sectors = ["BE", "FZ", "GI", "JZ", "KZ", "LZ", "MN", "OQ", "RU"]
     missing = {"corop_code", "year", *sectors, "total_sum_of_sectors"} - set(raw.columns)
@@ -47,6 +52,9 @@ def starters(path: Path) -> pd.DataFrame:
 
 
 def nuts3_2021(path: Path) -> gpd.GeoDataFrame:
+    """The 40 Dutch NUTS 3 regions of NUTS 2021 (GISCO 1:20M, raw ``nuts2021_20m_l3``): one row per
+    region, columns code, name (Latin script), geometry (EPSG:4326; shared-border simplification,
+    0.002 degrees, 4 decimals), sorted by code. Raises DataCheckError when there are not 40."""
     gdf = gpd.read_file(path)
     nl = gdf[gdf["CNTR_CODE"] == "NL"].rename(columns={"NUTS_ID": "code", "NAME_LATN": "name"})
     require(len(nl) == 40, f"expected 40 Dutch NUTS 3 regions (2021), got {len(nl)}")
@@ -55,6 +63,12 @@ def nuts3_2021(path: Path) -> gpd.GeoDataFrame:
 
 
 def business_demography(path: Path, codes: list[str]) -> pd.DataFrame:
+    """Eurostat bd_size_r3 (raw ``eurostat_bd_size_r3``, TSV) for the NUTS 3 regions ``codes``: one
+    row per region and year with a value, columns nuts3, year, actief_* (active enterprises),
+    oprichtingen_* (enterprise births), oprichtingsgraad_pct_* (birth rate, %), each for
+    ``totaal`` (all sizes) and ``10_plus`` (10 or more employees); flags dropped, ':' -> NaN.
+    Raises DataCheckError naming the file when the header is not the expected one, or when the
+    births of NL414 in 2015 are not 6,379 (a changed file)."""
     raw = pd.read_csv(path, sep="\t", dtype=str)
     key = raw.columns[0]
     require(key == "freq,indic_sb,sizeclas,nace_r2,geo\\TIME_PERIOD", f"{path.name}: header")
@@ -75,6 +89,10 @@ def business_demography(path: Path, codes: list[str]) -> pd.DataFrame:
 
 
 def stated(path: Path) -> pd.DataFrame:
+    """Figures about the report stated on public pages (raw ``stated_figures``), unchanged: one row
+    per figure, every column as text (indicator, geography, year, value_as_stated, unit,
+    source_url, ...). Raises DataCheckError naming the file when one of those columns is
+    missing."""
     raw = pd.read_csv(path, dtype=str)
     expected = {"indicator", "geography", "year", "value_as_stated", "unit", "source_url"}
     require(expected <= set(raw.columns), f"{path.name}: missing columns")
@@ -82,6 +100,12 @@ def stated(path: Path) -> pd.DataFrame:
 
 
 def run(out_dir: Path) -> list[Path]:
+    """Load ``cbs_83631ned_corop``, ``eurostat_bd_size_r3``, ``nuts2021_20m_l3`` and
+    ``stated_figures`` (registry) -> process -> save ``firms/starters_corop.csv``,
+    ``firms/eurostat_bd_nuts3_nl.csv``, ``geo/nl_nuts3_2021.geojson`` and
+    ``firms/stated_figures.csv`` under ``out_dir``; returns the written paths.
+    Raises DataSourceError (naming the source id and path) when a raw file is missing,
+    cannot be downloaded or fails its checksum; DataCheckError when a check fails."""
     geo = nuts3_2021(fetch("nuts2021_20m_l3"))
     demography = business_demography(fetch("eurostat_bd_size_r3"), list(geo["code"]))
     return [

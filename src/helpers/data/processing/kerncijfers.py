@@ -37,6 +37,13 @@ COLUMNS = {
 
 
 def process(path: Path) -> pd.DataFrame:
+    """CBS 70072ned 2015 per gemeente, from raw ``cbs_70072ned_2015``: one row per gemeente of 2015
+    (393, GM codes), columns gemeente, bevolking (inhabitants), vestigingen_totaal and seven
+    sector groups ``vestigingen_*`` (business establishments; CBS rounds to multiples of 5),
+    studenten_hbo and studenten_wo (students by place of residence); int64, sorted by code.
+    Raises DataCheckError (naming the file for missing columns) when columns are missing, there
+    are not 393 unique gemeenten, a period other than 2015, sector groups more than 15 off the
+    total, or Amsterdam (GM0363) does not have 106,055 establishments."""
     raw = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig")
     missing = {"RegioS", "Perioden", *COLUMNS} - set(raw.columns)
     require(not missing, f"{path.name}: missing columns {sorted(missing)}")
@@ -63,4 +70,8 @@ def process(path: Path) -> pd.DataFrame:
 
 
 def run(out_dir: Path) -> list[Path]:
+    """Load ``cbs_70072ned_2015`` (registry) -> :func:`process` -> save
+    ``nl/kerncijfers_gemeente_2015.csv`` under ``out_dir``; returns the written path.
+    Raises DataSourceError (naming the source id and path) when a raw file is missing,
+    cannot be downloaded or fails its checksum; DataCheckError when a check fails."""
     return [write_csv(process(fetch("cbs_70072ned_2015")), out_dir / OUTPUTS[0])]

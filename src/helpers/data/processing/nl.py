@@ -40,6 +40,12 @@ DECIMALS = 4  # ~10 m
 
 
 def boundaries(level: str, year: int) -> gpd.GeoDataFrame:
+    """Regions of ``level`` on 1 January ``year`` from the raw source :data:`BOUNDARIES` names
+    (``nl_<level>_2016_wgs84``, gemeente 2015: ``nl_gemeente_2015_kwb``): one row per region,
+    columns code (CBS code, padding removed: PV/CR/GM), name, geometry (EPSG:4326; shared-border
+    simplification, 0.0015 degrees, 4 decimals), sorted by code. Raises KeyError for a pair not
+    in BOUNDARIES; DataCheckError naming the source id when the code or name column is missing
+    or the number of unique codes is not the expected one (12, 40, 390, 393)."""
     source, code, name, expected = BOUNDARIES[(level, year)]
     gdf = gpd.read_file(fetch(source))
     missing = {code, name} - set(gdf.columns)
@@ -105,6 +111,13 @@ def gemeente_changes(path: Path) -> pd.DataFrame:
 
 
 def run(out_dir: Path) -> list[Path]:
+    """Load the boundaries of :data:`BOUNDARIES`, ``cbs_gebieden_2016`` and ``cbs_gm_changes``
+    (registry) -> process -> save ``geo/nl_provincie_2016.geojson``, ``geo/nl_corop_2016.geojson``,
+    ``geo/nl_gemeente_2016.geojson``, ``geo/nl_gemeente_2015.geojson``,
+    ``nl/crosswalk_2016.csv`` and ``nl/gemeente_changes.csv`` under ``out_dir``; returns the
+    written paths.
+    Raises DataSourceError (naming the source id and path) when a raw file is missing,
+    cannot be downloaded or fails its checksum; DataCheckError when a check fails."""
     written = [
         write_geojson(boundaries(level, year), out_dir / f"geo/nl_{level}_{year}.geojson")
         for level, year in BOUNDARIES

@@ -67,6 +67,11 @@ def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
 
 
 def process(levels: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """NUTS 2021 levels 0-2 (as :func:`load` returns them) in one table: one row per region, columns
+    code, name (Latin script), level, country, geometry (EPSG:4326; each level simplified with
+    shared borders, :data:`TOLERANCE` degrees, :data:`DECIMALS` decimals), sorted by level and
+    code. Raises DataCheckError when a code occurs twice or there are not 12 Dutch NUTS 2
+    regions."""
     parts = []
     for gdf in levels:
         gdf = gdf.rename(
@@ -91,5 +96,9 @@ def process(levels: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 
 
 def run(out_dir: Path) -> list[Path]:
+    """Load ``nuts2021_20m_l0`` .. ``nuts2021_20m_l2`` (registry) -> :func:`process` -> save
+    ``geo/nuts2021_l0-2.geojson`` under ``out_dir``; returns the written path.
+    Raises DataSourceError (naming the source id and path) when a raw file is missing,
+    cannot be downloaded or fails its checksum; DataCheckError when a check fails."""
     gdf = process([load(level) for level in range(3)])
     return [write_geojson(gdf, out_dir / OUTPUTS[0])]

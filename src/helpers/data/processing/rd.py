@@ -68,6 +68,12 @@ PANEL_COLUMNS = {
 
 
 def cbs_rd(path: Path) -> pd.DataFrame:
+    """CBS 82352NED R&D per province (raw ``cbs_82352ned_rd_provincie``, transcribed), all sectors
+    together: one row per province and year, columns provincie (PV code), provincie_naam, nuts2,
+    year, status (as marked by CBS; ``definitief`` when unmarked), rd_mln_euro (R&D expenditure
+    by own personnel, mln euro), rd_arbeidsjaren (person-years of own personnel). Raises
+    SchemaError naming the file when it does not match :data:`CBS_RD_SCHEMA`, DataCheckError
+    naming the file when a year does not have all 12 provinces."""
     raw = validate(CBS_RD_SCHEMA, pd.read_csv(path, dtype={"status": str}), path.name)
     require(len(raw) == 12 * raw["jaar"].nunique(), f"{path.name}: not 12 provinces per year")
     return pd.DataFrame(
@@ -84,6 +90,10 @@ def cbs_rd(path: Path) -> pd.DataFrame:
 
 
 def gdp_2017_vintage(path: Path) -> pd.DataFrame:
+    """Eurostat nama_10r_2gdp, 2017 vintage (raw ``eurostat_gdp_nuts2_2017v``, TSV): GDP at current
+    market prices of the 12 Dutch NUTS 2 regions, one row per region and year, columns geo,
+    year, gdp_mln_euro (mln euro; flags dropped, ':' -> missing), vintage ``"2017"``. Raises
+    DataCheckError naming the file when its first column is not the expected key column."""
     raw = pd.read_csv(path, sep="\t", dtype=str)
     key = raw.columns[0]
     require(key == "unit,geo\\time", f"{path.name}: unexpected first column {key!r}")
@@ -97,6 +107,10 @@ def gdp_2017_vintage(path: Path) -> pd.DataFrame:
 
 
 def gdp_2023_vintage(path: Path) -> pd.DataFrame:
+    """Eurostat nama_10r_3gdp, 2023 vintage (raw ``eurostat_gdp_nuts3_2023v``, CSV), rows of the 12
+    Dutch NUTS 2 regions: one row per region and year, columns geo, year, gdp_mln_euro (mln
+    euro; flags dropped, ':' -> missing), vintage ``"2023"``. Raises DataCheckError naming the
+    file when the columns unit, geo or 2015 are missing."""
     raw = pd.read_csv(path, dtype=str)
     require({"unit", "geo", "2015"} <= set(raw.columns), f"{path.name}: unexpected columns")
     raw = raw[(raw["unit"] == "MIO_EUR") & raw["geo"].isin(NL_NUTS2)]
@@ -110,6 +124,11 @@ def gdp_2023_vintage(path: Path) -> pd.DataFrame:
 
 
 def gdp(path_2017: Path, path_2023: Path) -> pd.DataFrame:
+    """Both GDP vintages in one table (``path_2017``: raw ``eurostat_gdp_nuts2_2017v``,
+    ``path_2023``: raw ``eurostat_gdp_nuts3_2023v``): one row per vintage, NUTS 2 region and year
+    with a value, columns nuts2, year, vintage (``"2017"``/``"2023"``), gdp_mln_euro (mln euro).
+    Raises DataCheckError when a vintage lacks one of the 12 provinces or the 2023 vintage's
+    NL41 2015 value is not 101,630.4."""
     table = pd.concat([gdp_2017_vintage(path_2017), gdp_2023_vintage(path_2023)])
     table = table.dropna(subset=["gdp_mln_euro"]).rename(columns={"geo": "nuts2"})
     for vintage, part in table.groupby("vintage"):
@@ -122,6 +141,12 @@ def gdp(path_2017: Path, path_2023: Path) -> pd.DataFrame:
 
 
 def panel(path: Path) -> pd.DataFrame:
+    """Eurostat regional panel (raw ``eurostat_i40_panel``, compiled from Eurostat tables by Honti
+    et al. 2020) for the 12 Dutch NUTS 2 regions: one row per region and year with a value,
+    columns nuts2, year, rd_pct_gdp_total/_business/_government/_higher_education (R&D
+    expenditure as % of GDP by sector, rd_e_gerdreg) and tertiary_pct_25_64 (% of 25-64 year
+    olds with tertiary education, edat_lfse_04). Raises DataCheckError when a province is
+    missing (ValueError from pandas when a column is missing)."""
     raw = pd.read_csv(path, sep="\t", usecols=["NUTS2", "YEAR", *PANEL_COLUMNS.values()])
     nl = raw[raw["NUTS2"].isin(NL_NUTS2)].rename(
         columns={"NUTS2": "nuts2", "YEAR": "year", **{v: k for k, v in PANEL_COLUMNS.items()}}
@@ -132,6 +157,11 @@ def panel(path: Path) -> pd.DataFrame:
 
 
 def patents(path: Path) -> pd.DataFrame:
+    """EPO patent applications by priority year per Dutch NUTS 3 region (raw
+    ``eurostat_patents_nl``: Eurostat pat_ep_rtot, to 2012, NUTS 2013 codes): one row per region
+    and year, columns nuts3, year, applications (number, fractional counts). Raises
+    DataCheckError naming the file when its columns differ; DataCheckError when there are not
+    40 regions or NL414 2011 is not 1,430.93."""
     raw = pd.read_csv(path)
     require(list(raw.columns) == ["unit", "geo", "time", "values"], f"{path.name}: columns")
     nuts3 = raw[(raw["unit"] == "NR") & raw["geo"].str.fullmatch(r"NL[1-4][0-9A-Z]{2}")]
@@ -143,6 +173,14 @@ def patents(path: Path) -> pd.DataFrame:
 
 
 def run(out_dir: Path) -> list[Path]:
+    """Load ``cbs_82352ned_rd_provincie``, ``eurostat_gdp_nuts2_2017v``,
+    ``eurostat_gdp_nuts3_2023v``, ``eurostat_i40_panel`` and ``eurostat_patents_nl`` (registry)
+    -> process -> save ``rd/cbs_rd_provincie.csv``, ``rd/gdp_nl.csv``,
+    ``rd/eurostat_panel_nl.csv`` and ``rd/patents_nuts3_nl.csv`` under ``out_dir``; returns the
+    written paths.
+    Raises DataSourceError (naming the source id and path) when a raw file is missing,
+    cannot be downloaded or fails its checksum; DataCheckError when a check fails.
+    (One of the checks: the CBS R&D total of 2015 is 13,695 mln euro.)"""
     rd = cbs_rd(fetch("cbs_82352ned_rd_provincie"))
     require(rd.query("year == 2015")["rd_mln_euro"].sum() == 13695, "CBS R&D 2015 total changed")
     return [

@@ -127,6 +127,11 @@ def nuts_level(code: str) -> int | None:
 
 
 def run(out_dir: Path) -> list[Path]:
+    """Load ``ris_2023`` (registry) -> :func:`process` -> save ``ris/ris2023_summary.csv`` and
+    ``ris/ris2023_indicators.csv.gz`` under ``out_dir``; returns the written paths. Raises
+    DataSourceError (naming the source id and path) when the raw file is missing or fails its
+    checksum, SchemaError naming the file or table when it does not match its schema,
+    DataCheckError when a check fails."""
     raw = load(fetch("ris_2023"))
     indicators, summary = process(raw)
     return [
