@@ -13,7 +13,18 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from helpers.data.processing import cordis, firms, gebieden, kerncijfers, nl, nuts, rd, ris
+from helpers.data.processing import (
+    cbs_regional,
+    cordis,
+    eurostat_regional,
+    firms,
+    gebieden,
+    kerncijfers,
+    nl,
+    nuts,
+    rd,
+    ris,
+)
 from helpers.data.processing.outputs import write_csv
 
 __all__ = ["STEPS", "run_all", "write_csv"]
@@ -27,6 +38,8 @@ STEPS: dict[str, ModuleType] = {
     "kerncijfers": kerncijfers,
     "firms": firms,
     "cordis": cordis,
+    "cbs_regional": cbs_regional,
+    "eurostat_regional": eurostat_regional,
 }
 
 
