@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.chapters import hoogopgeleiden
 from helpers.data import cbs
-from helpers.geography import nl
 
 
 def test_fetch_table_resolves_titles_cleans_codes_and_follows_paging(cbs_server):
@@ -56,14 +54,3 @@ def test_offline_raises_unavailable(monkeypatch, tmp_path):
     monkeypatch.setenv("RI_DATA_CACHE", str(tmp_path))
     with pytest.raises(cbs.CbsUnavailable, match="not reachable"):
         cbs.fetch_table("85525NED", timeout=2)
-
-
-def test_gemeente_share_and_join_to_boundaries(cbs_server):
-    data = hoogopgeleiden.gemeente_online(2016)
-    assert set(data["gemeente"]) == {"GM0363", "GM0344", "GM0599", "GM0014", "GM9999"}
-    amsterdam = data.loc[data["gemeente"] == "GM0363", "pct_hoog"].item()
-    assert amsterdam == pytest.approx(25.5 + 30.5)
-    gdf, report = nl.join_to_boundaries(data, nl.boundaries("gemeente", 2016), code="gemeente")
-    assert report.unjoined == ["GM9999"]
-    assert len(report.joined) == 4 and len(report.without_data) == 390 - 4
-    assert gdf.loc[gdf["code"] == "GM0344", "pct_hoog"].item() == pytest.approx(60.0)

@@ -76,12 +76,22 @@ def test_firms_chapter_stops_on_a_file_without_its_count_column(run_notebook, tm
         run_notebook("innovatieve_bedrijven", cis_file=str(path))
 
 
+def _starters(year: int) -> pd.DataFrame:
+    table = pd.read_csv(config.PROCESSED_DIR / "cbs" / "new_establishments_83631ned.csv")
+    return table[(table["level"] == "corop") & (table["year"] == year)]
+
+
 def test_startups_chapter_both_ways(run_notebook):
-    glue = read_glue(run_notebook("startups"))
-    starters = pd.read_csv(config.PROCESSED_DIR / "firms" / "starters_corop.csv")
-    assert glue["st_total"] == _nl(starters[starters["year"] == 2016]["totaal"].sum())
-    assert glue["st_top3"].startswith("Groot-Amsterdam")
+    out = run_notebook("startups")
+    glue = read_glue(out)
+    assert glue["st_year"] == "2016" and glue["st_new_year"] == "2023"
+    assert glue["st_total"] == _nl(_starters(2016)["oprichtingen"].sum())
+    assert glue["st_top3"].startswith("Groot-Amsterdam") and glue["st_new_ams"] == "34.230"
     assert glue["st_status"].startswith("benadering")
+    assert glue["st_available"] == "2015-2023"
+    assert "Status: nieuwe analyse" in markdown_outputs(out)
+    assets = {p.name for p in (out.parent / "_assets" / "startups").iterdir()}
+    assert {"corop-kaart.png", "corop-kaart-vergelijking.png", "corop-verandering.png"} <= assets
 
     glue = read_glue(
         run_notebook("startups", startup_file=str(USER_FILES / "startups_synthetic.csv"))
@@ -90,6 +100,34 @@ def test_startups_chapter_both_ways(run_notebook):
     assert glue["st_n"] == "7" and glue["st_unplaced"] == "1"  # 'Atlantis' is no gemeente
     assert glue["st_top"].startswith("Amsterdam (2)")
     assert glue["st_share_big"] == "83%"  # 5 of 6 placed startups in gemeenten of 100,000+
+
+
+def test_startups_chapter_for_its_oldest_year(run_notebook):
+    glue = read_glue(run_notebook("startups", year=2015))
+    assert glue["st_year"] == "2015" and glue["st_ams"] == "21.365"
+    assert glue["st_total"] == _nl(_starters(2015)["oprichtingen"].sum())
+    assert glue["st_new_year"] == "2023" and glue["st_new_ams"] == "34.230"
+    assert "twee jaar eerder dan de telling in de publicatie" in glue["st_ref_note"]
+    text = glue["st_change_text"]
+    assert text.startswith("Tussen 2015 en 2023 steeg het aantal nieuwe vestigingen")
+    assert "In Groot-Amsterdam steeg het aantal van 21.365 naar 34.230 (+60,2%)." in text
+
+
+def test_startups_chapter_for_its_newest_year(run_notebook):
+    out = run_notebook("startups", year=2023)
+    glue = read_glue(out)
+    assert glue["st_year"] == "2023" and glue["st_ams"] == "34.230"
+    assert glue["st_top3"].startswith("Groot-Amsterdam (34.230)")
+    assert "zes jaar later dan de telling in de publicatie" in glue["st_ref_note"]
+    assert "gelijk aan het referentiejaar (2023)" in glue["st_change_text"]
+    assert "Tussen" not in glue["st_change_text"] and "sinds" not in glue["st_change_text"]
+    assets = {p.name for p in (out.parent / "_assets" / "startups").iterdir()}
+    assert "corop-kaart.png" in assets and "corop-verandering.png" not in assets
+
+
+def test_startups_chapter_unknown_year_lists_the_years(run_notebook):
+    with pytest.raises(PapermillExecutionError, match="available years: 2015, .*2023"):
+        run_notebook("startups", year=2014)
 
 
 def test_scaleups_chapter_both_ways(run_notebook):

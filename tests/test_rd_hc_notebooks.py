@@ -61,25 +61,77 @@ def test_rd_chapter_uses_a_supplied_corop_file(run_notebook, tmp_path):
     assert "Benadering (proxy)" not in markdown_outputs(out)
 
 
-@pytest.mark.parametrize("year", [2016, 2012])
-def test_human_capital_chapter_offline(run_notebook, year):
-    out = run_notebook("hoogopgeleiden", year=year, cbs_online=False)
-    glue = read_glue(out)
-    panel = pd.read_csv(config.PROCESSED_DIR / "rd" / "eurostat_panel_nl.csv")
-    rows = panel[panel["year"] == year].sort_values("tertiary_pct_25_64", ascending=False)
-    assert glue["hc_year"] == str(year)
-    assert glue["hc_first_pct"] == _nl(rows.iloc[0]["tertiary_pct_25_64"], 1) + "%"
-    assert glue["hc_last_pct"] == _nl(rows.iloc[-1]["tertiary_pct_25_64"], 1) + "%"
-    assert glue["hc_gm_online"] == "niet"
-    assert glue["hc_gm_status"].startswith("vervanging")
-    assert glue["hc_gm_joined"] == "393" and glue["hc_gm_unjoined"] == "geen"
+def _assets(out, chapter: str) -> set[str]:
+    return {p.name for p in (out.parent / "_assets" / chapter).iterdir()}
 
 
-def test_human_capital_chapter_with_cbs_statline(run_notebook, cbs_server):
+def test_human_capital_chapter_with_its_defaults(run_notebook):
+    """The publication's year (2016) and the newest (2023 per gemeente, 2024 per provincie)."""
     out = run_notebook("hoogopgeleiden")
     glue = read_glue(out)
-    assert glue["hc_gm_online"] == "wel"
-    assert glue["hc_gm_status"].startswith("benadering: CBS StatLine")
-    assert glue["hc_gm_map_year"] == "2016"
-    assert glue["hc_gm_unjoined"] == "GM9999"  # reported, not silently dropped
-    assert glue["hc_gm_top"].startswith("Utrecht (60,0)")
+    assert (glue["hc_gm_year"], glue["hc_gm_ams_pct"], glue["hc_gm_nl_pct"]) == (
+        "2016",
+        "45,1%",
+        "28,1%",
+    )
+    # 2023: every gemeente of 2023 on the map, one of them without a (suppressed) value
+    assert glue["hc_gm_new_year"] == "2023" and glue["hc_gm_new_regions"] == "342"
+    assert glue["hc_gm_new_mapped"] == "341"
+    assert glue["hc_gm_new_suppressed"] == "alleen voor Schiermonnikoog geeft CBS geen waarde"
+    assert (glue["hc_gm_new_ams_pct"], glue["hc_gm_new_nl_pct"]) == ("48,5%", "32,5%")
+    assert glue["hc_gm_change_nl"] == "+4,4"
+    assert glue["hc_gm_change_text"].startswith("Tussen 2016 en 2023 steeg het aandeel")
+    assert glue["hc_gm_available"] == "2014-2023" and glue["hc_available"] == "2013-2024"
+    assert glue["hc_year"] == "2016" and glue["hc_first"] == "Utrecht"
+    assert glue["hc_first_pct"] == "46,8%" and glue["hc_top3"].startswith("Utrecht")
+    assert "Tussen 2016 en 2024 nam het aandeel" in glue["hc_change_text"]
+    markdown = markdown_outputs(out)
+    assert "Status: dezelfde uitgever, vergelijkbaar begrip" in markdown
+    assert "Status: nieuwe analyse" in markdown
+    assert {"gemeente-kaart.png", "gemeente-kaart-vergelijking.png"} <= _assets(
+        out, "hoogopgeleiden"
+    )
+    assert {"gemeente-verandering.png", "provincie-verandering.csv"} <= _assets(
+        out, "hoogopgeleiden"
+    )
+
+
+def test_human_capital_chapter_for_its_oldest_years(run_notebook):
+    out = run_notebook("hoogopgeleiden", gemeente_year=2014, year=2013)
+    glue = read_glue(out)
+    panel = pd.read_csv(config.PROCESSED_DIR / "eurostat" / "tertiary_25_64_nl.csv")
+    rows = panel[panel["year"] == 2013].sort_values("tertiary_pct_25_64", ascending=False)
+    assert glue["hc_year"] == "2013"
+    assert glue["hc_first_pct"] == _nl(rows.iloc[0]["tertiary_pct_25_64"], 1) + "%"
+    assert glue["hc_last_pct"] == _nl(rows.iloc[-1]["tertiary_pct_25_64"], 1) + "%"
+    assert glue["hc_gm_year"] == "2014" and glue["hc_gm_regions"] == "403"
+    assert "twee jaar eerder dan de kaart in de publicatie" in glue["hc_gm_ref_note"]
+    assert glue["hc_gm_change_text"].startswith("Tussen 2014 en 2023")
+    assert "de 403 gemeenten van 2014 omgerekend naar de 342 van 2023" in glue["hc_gm_recode_text"]
+
+
+def test_human_capital_chapter_for_its_newest_years(run_notebook):
+    """Reference 2023 compared with 2016 (before it) per gemeente; 2024 with itself per
+    provincie: the text says so, without a change where there is none."""
+    out = run_notebook(
+        "hoogopgeleiden", gemeente_year=2023, gemeente_new_year=2016, year=2024, new_year=2024
+    )
+    glue = read_glue(out)
+    assert (glue["hc_gm_year"], glue["hc_gm_ams_pct"], glue["hc_gm_nl_pct"]) == (
+        "2023",
+        "48,5%",
+        "32,5%",
+    )
+    assert (glue["hc_gm_mapped"], glue["hc_gm_regions"]) == ("341", "342")
+    assert "zeven jaar later dan de kaart in de publicatie" in glue["hc_gm_ref_note"]
+    assert glue["hc_gm_change_text"].startswith("Het vergelijkingsjaar (2016) ligt hier vóór")
+    assert "Tussen 2016 en 2023 steeg" in glue["hc_gm_change_text"]
+    assert glue["hc_year"] == "2024" and glue["hc_years_shown"] == "2024"
+    assert "gelijk aan het referentiejaar (2024)" in glue["hc_change_text"]
+    assert "Tussen" not in glue["hc_change_text"] and "sinds" not in glue["hc_change_text"]
+    assert "provincie-verandering.csv" not in _assets(out, "hoogopgeleiden")
+
+
+def test_human_capital_chapter_unknown_year_lists_the_years(run_notebook):
+    with pytest.raises(PapermillExecutionError, match="available years: 2014, 2015, .*2023"):
+        run_notebook("hoogopgeleiden", gemeente_year=2013)

@@ -3,9 +3,11 @@
 The publication counted startups in a commercial startup database (mid 2017, not open). With
 such a list supplied as ``startup_file`` the chapter counts the startups per gemeente and the
 share in the large cities; otherwise it shows open data on new business activity: new
-establishments per COROP region (CBS 83631NED) against the existing establishments (CBS
-70072ned, 2015), and new enterprises per NUTS 3 region (Eurostat bd_size_r3). Concentration
-measures are :func:`helpers.chapters.firms.concentration`.
+establishments per COROP region and provincie (CBS 83631NED, 2015-2023) against the
+establishments on 1 January of the year (CBS 81644NED), for a reference year and a later one
+with the change in between (:func:`starter_change`), and new enterprises per NUTS 3 region
+(Eurostat bd_size_r3). Concentration measures are
+:func:`helpers.chapters.firms.concentration`.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from helpers import config
 from helpers.chapters import firms
 from helpers.data.checks import check_year, require
 from helpers.data.published import load_published
-from helpers.geography import nl, userfiles
+from helpers.geography import nl, userfiles, years
 
 PUBLISHED = "startups2017_gepubliceerd"  # data/published/<name>.csv: the publication's findings
 BIG_CITY = 100_000  # inhabitants (2015) from which a gemeente counts as a large city
@@ -43,28 +46,70 @@ def published() -> PublishedFindings:
     )
 
 
-# --- new establishments per COROP (CBS) -----------------------------------------------------
+# --- new establishments per COROP and provincie (CBS) ----------------------------------------
+
+PUBLICATION_YEAR = 2017  # the publication counted startups in mid 2017
+LEVELS = ("corop", "provincie")
 
 
-def starters_for_year(year: int) -> pd.DataFrame:
-    """New establishments per COROP region in ``year`` (CBS 83631NED, ``totaal``) with the
-    stock of establishments (2015, CBS 70072ned, gemeenten recoded to 2016 and summed per
-    COROP: ``vestigingen_totaal``) and new establishments per 1,000 existing ones
-    (``per_1000``); 40 rows, most new establishments first, ``attrs["year"]``.
+def _cbs_table(name: str) -> pd.DataFrame:
+    path = config.data_file("processed", "cbs", name)
+    return pd.read_csv(path, dtype={"level": str, "code": str, "name": str})
 
-    Raises :class:`helpers.data.checks.UnknownParameterError` listing the comparable years
-    (:func:`helpers.chapters.firms.starter_years`), and
-    :class:`helpers.data.checks.DataCheckError` when a COROP region has no establishments."""
-    year = check_year(year, firms.starter_years(), "CBS 83631NED (comparable years from 2015)")
-    starters = firms.starters_corop()
-    rows = starters[starters["year"] == year][["corop", "totaal"]]
-    stock = firms.establishments_2015()
-    stock["gemeente"] = nl.recode_gemeenten(stock["gemeente"], 2015, 2016)
-    per_corop = nl.aggregate(stock, ["vestigingen_totaal"], to="corop")
-    table = rows.merge(per_corop, on="corop", how="left")
-    require(table["vestigingen_totaal"].notna().all(), "COROP region without establishments (2015)")
+
+def starters_table() -> pd.DataFrame:
+    """CBS 83631NED as processed (``data/processed/cbs/new_establishments_83631ned.csv``): new
+    establishments (``oprichtingen``, all sectors) per region and year, 2015-2023; columns
+    ``level``, ``code``, ``name``, ``year``, ``oprichtingen``. COROP and provincie figures are
+    those of each year's composition."""
+    return _cbs_table("new_establishments_83631ned.csv")
+
+
+def stock_table() -> pd.DataFrame:
+    """CBS 81644NED as processed (``data/processed/cbs/establishments_by_size_81644ned.csv``):
+    all establishments on 1 January (``vestigingen``) and those with 10 or more persons
+    employed per region and year, 2015-2025."""
+    return _cbs_table("establishments_by_size_81644ned.csv")
+
+
+def starter_years() -> list[int]:
+    """Years with new establishments for all 40 COROP regions (83631NED) and the stock of
+    establishments on 1 January of the year (81644NED), ascending (2015-2023)."""
+    starters, stock = starters_table(), stock_table()
+
+    def complete(table: pd.DataFrame, column: str) -> set[int]:
+        rows = table[(table["level"] == "corop") & table[column].notna()]
+        counts = rows.groupby("year")["code"].nunique()
+        return {int(y) for y in counts[counts == 40].index}
+
+    return sorted(complete(starters, "oprichtingen") & complete(stock, "vestigingen"))
+
+
+def starters_for_year(year: int, level: str = "corop") -> pd.DataFrame:
+    """New establishments per region of ``level`` (``corop``: 40 rows, ``provincie``: 12) in
+    ``year`` (CBS 83631NED: ``totaal``), the establishments on 1 January of that year (CBS
+    81644NED: ``vestigingen_totaal``) and new establishments per 1,000 existing ones
+    (``per_1000``); regions in the composition of ``year`` (``code`` column named after the
+    level, ``name``), most new establishments first, ``attrs["year"]``.
+
+    Raises :class:`helpers.data.checks.UnknownParameterError` listing :func:`starter_years`,
+    ``ValueError`` for another level, and :class:`helpers.data.checks.DataCheckError` when a
+    region lacks its stock."""
+    if level not in LEVELS:
+        raise ValueError(f"Unknown level {level!r}; levels: {', '.join(LEVELS)}")
+    year = check_year(year, starter_years(), "CBS 83631NED and 81644NED (COROP)")
+    starters, stock = starters_table(), stock_table()
+    rows = starters[(starters["level"] == level) & (starters["year"] == year)]
+    existing = stock[(stock["level"] == level) & (stock["year"] == year)]
+    table = rows[["code", "name", "oprichtingen"]].merge(
+        existing[["code", "vestigingen"]], on="code", how="left", validate="one_to_one"
+    )
+    require(table["vestigingen"].notna().all(), f"81644NED: {level} without establishments {year}")
+    table = table.rename(
+        columns={"code": level, "oprichtingen": "totaal", "vestigingen": "vestigingen_totaal"}
+    )
     table["per_1000"] = table["totaal"] / table["vestigingen_totaal"] * 1000
-    table = table.sort_values("totaal", ascending=False, ignore_index=True)
+    table = table.sort_values(["totaal", level], ascending=[False, True], ignore_index=True)
     table.attrs["year"] = year
     return table
 
@@ -74,14 +119,15 @@ class NewEstablishments:
     """Result of :func:`new_establishments`."""
 
     year: int
-    table: pd.DataFrame  # per COROP: corop, totaal, vestigingen_totaal, per_1000, name
+    table: pd.DataFrame  # per COROP: corop, name, totaal, vestigingen_totaal, per_1000
+    provinces: pd.DataFrame  # the same per provincie
     concentration: firms.Concentration  # of the new establishments over the COROP regions
-    stock_concentration: firms.Concentration  # of the existing establishments (2015)
-    map_data: gpd.GeoDataFrame  # the 40 COROP regions (2016) with the columns of ``table``
+    stock_concentration: firms.Concentration  # of the existing establishments (1 January)
+    map_data: gpd.GeoDataFrame  # the 40 COROP regions of ``year`` with the columns of ``table``
 
     @property
     def total(self) -> float:
-        """New establishments in the Netherlands (count)."""
+        """New establishments in the Netherlands (count; the sum of the COROP regions)."""
         return float(self.table["totaal"].sum())
 
     @property
@@ -112,6 +158,10 @@ class NewEstablishments:
         """The region with the lowest rate: (name, per 1,000 existing establishments)."""
         return _pairs(self.by_rate.tail(1), "per_1000")[0]
 
+    def count(self, corop: str) -> float:
+        """New establishments in COROP region ``corop`` (``KeyError`` for another code)."""
+        return float(self.table.set_index("corop").loc[corop, "totaal"])
+
 
 def _pairs(table: pd.DataFrame, column: str) -> list[tuple[str, float]]:
     return [
@@ -120,24 +170,112 @@ def _pairs(table: pd.DataFrame, column: str) -> list[tuple[str, float]]:
 
 
 def new_establishments(year: int) -> NewEstablishments:
-    """New establishments per COROP region in ``year`` (:func:`starters_for_year`), with COROP
-    names (2016), their concentration against that of the existing establishments, and the
-    table joined to the COROP map. Errors as in :func:`starters_for_year`; a
-    :class:`helpers.data.checks.DataCheckError` when a COROP code has no region on the map."""
+    """New establishments per COROP region and provincie in ``year``
+    (:func:`starters_for_year`), their concentration over the COROP regions against that of
+    the existing establishments, and the COROP table joined to the map of the COROP regions
+    of 1 January ``year`` (:func:`helpers.geography.years.boundaries`). Errors as in
+    :func:`starters_for_year`; a :class:`helpers.data.checks.DataCheckError` when a COROP code
+    has no region on the map or a region no data."""
     table = starters_for_year(year)
     year = table.attrs["year"]
-    corops = nl.boundaries("corop", 2016)
-    table = table.merge(corops[["code", "name"]], left_on="corop", right_on="code")
-    table = table.drop(columns="code")
+    corops = years.boundaries("corop", year)
     by_corop = table.set_index("corop")
-    map_data, join = nl.join_to_boundaries(table.drop(columns="name"), corops, code="corop")
+    map_data, join = nl.join_to_boundaries(table, corops, code="corop")
     require(not join.unjoined and not join.without_data, join.summary())
     return NewEstablishments(
         year=year,
         table=table,
+        provinces=starters_for_year(year, "provincie"),
         concentration=firms.concentration(by_corop["totaal"], by_corop["name"]),
         stock_concentration=firms.concentration(by_corop["vestigingen_totaal"], by_corop["name"]),
         map_data=map_data,
+    )
+
+
+def corop_moves(year_a: int, year_b: int) -> list[tuple[str, str, str]]:
+    """Gemeenten (or parts of them) that lay in another COROP region in the later of the two
+    years than in the earlier: (name in the earlier year, COROP region then, COROP region
+    later), in the order of the gemeente codes; ``[]`` when the COROP regions were the same.
+    From :func:`helpers.geography.years.change_table` and the crosswalks of both years."""
+    earlier, later = sorted((int(year_a), int(year_b)))
+    changes = years.change_table(earlier, later)
+    before = years.crosswalk(earlier).set_index("gemeente")["corop_name"]
+    after = years.crosswalk(later).set_index("gemeente")["corop_name"]
+    changes = changes.assign(
+        corop_a=changes["code_a"].map(before), corop_b=changes["code_b"].map(after)
+    )
+    moved = changes[changes["corop_a"] != changes["corop_b"]]
+    return [
+        (str(r.name_a), str(r.corop_a), str(r.corop_b))
+        for r in moved.drop_duplicates(["code_a", "corop_b"]).itertuples(index=False)
+    ]
+
+
+@dataclass
+class StarterChange:
+    """New establishments in two years per COROP region and provincie (see
+    :func:`starter_change`)."""
+
+    earlier: int
+    later: int
+    table: pd.DataFrame  # corop, name, totaal_earlier, totaal_later, change_pct; fastest first
+    provinces: pd.DataFrame  # the same per provincie
+    totals: tuple[float, float]  # the Netherlands (sum of the COROP regions), earlier and later
+    top4_shares: tuple[float, float]  # share (%) of the four largest COROP regions
+    moves: list[tuple[str, str, str]]  # :func:`corop_moves` between the two years
+
+    @property
+    def total_change_pct(self) -> float:
+        """Change of the Netherlands' new establishments (%)."""
+        return (self.totals[1] - self.totals[0]) / self.totals[0] * 100
+
+    @property
+    def n_up(self) -> int:
+        """COROP regions with more new establishments in the later year."""
+        return int((self.table["totaal_later"] > self.table["totaal_earlier"]).sum())
+
+    @property
+    def fastest(self) -> tuple[str, float]:
+        """The COROP region whose count grew most (relatively): (name, %)."""
+        return _pairs(self.table.head(1), "change_pct")[0]
+
+    @property
+    def slowest(self) -> tuple[str, float]:
+        """The COROP region whose count grew least (or fell most): (name, %)."""
+        return _pairs(self.table.tail(1), "change_pct")[0]
+
+    def of(self, corop: str) -> tuple[float, float]:
+        """(earlier, later) new establishments of COROP region ``corop``."""
+        row = self.table.set_index("corop").loc[corop]
+        return float(row["totaal_earlier"]), float(row["totaal_later"])
+
+
+def _two_years(first: pd.DataFrame, second: pd.DataFrame, key: str) -> pd.DataFrame:
+    both = second[[key, "name", "totaal"]].merge(
+        first[[key, "totaal"]], on=key, how="left", suffixes=("_later", "_earlier")
+    )
+    both["change_pct"] = (
+        (both["totaal_later"] - both["totaal_earlier"]) / both["totaal_earlier"] * 100
+    )
+    both = both[[key, "name", "totaal_earlier", "totaal_later", "change_pct"]]
+    return both.sort_values(["change_pct", key], ascending=[False, True], ignore_index=True)
+
+
+def starter_change(a: NewEstablishments, b: NewEstablishments) -> StarterChange:
+    """New establishments per COROP region and provincie in the earlier and the later of
+    ``a`` and ``b`` (in either order), by code, with names and order of the later year and the
+    change in percent (fastest growth first). Regions keep their code when gemeenten move
+    between them; :attr:`StarterChange.moves` lists such moves (CBS counts each year in that
+    year's composition, so they are part of the change)."""
+    first, second = sorted((a, b), key=lambda n: n.year)
+    return StarterChange(
+        earlier=first.year,
+        later=second.year,
+        table=_two_years(first.table, second.table, "corop"),
+        provinces=_two_years(first.provinces, second.provinces, "provincie"),
+        totals=(first.total, second.total),
+        top4_shares=(first.concentration.top4_share, second.concentration.top4_share),
+        moves=corop_moves(first.year, second.year),
     )
 
 

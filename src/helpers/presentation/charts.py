@@ -116,3 +116,71 @@ def lorenz_chart(
     ax.yaxis.set_major_formatter(axis_formatter())
     ax.legend(loc="upper left", fontsize=8)
     return fig
+
+
+def slope_chart(
+    data: pd.DataFrame,
+    *,
+    label: str,
+    before: str,
+    after: str,
+    before_label: str,
+    after_label: str,
+    highlight: list[str] | None = None,
+    ylabel: str = "",
+    log: bool = False,
+    decimals: int = 0,
+    figsize: tuple[float, float] = (6, 7),
+) -> plt.Figure:
+    """One line per row from its ``before`` value (left, under ``before_label``) to its
+    ``after`` value (right); the ``highlight`` rows (by their ``label``) in colour and named with
+    both values, the others in grey, so forty regions stay readable (labels that would overlap
+    are moved apart). With ``log`` the axis is logarithmic: lines of regions that grew at the
+    same rate are then parallel."""
+    style.apply()
+    fig, ax = plt.subplots(figsize=figsize)
+    colours = dict(zip(highlight or [], style.CATEGORICAL, strict=False))
+    for row in data.sort_values(after).itertuples(index=False):
+        name = getattr(row, label)
+        ax.plot([0, 1], [getattr(row, before), getattr(row, after)],
+                color=colours.get(name, "#bbbbbb"), linewidth=2 if name in colours else 0.8,
+                marker="o", markersize=3 if name in colours else 0)  # fmt: skip
+    if log:
+        from matplotlib.ticker import LogLocator, NullFormatter
+
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_major_formatter(axis_formatter())
+    ax.set_xticks([0, 1], [before_label, after_label])
+    ax.set_xlim(-0.35, 1.6)
+    ax.set_ylabel(ylabel)
+    ax.spines["bottom"].set_visible(False)
+    ax.tick_params(axis="x", length=0)
+    shown = data[data[label].isin(colours)]
+    for x, column, side in ((0, before, "right"), (1, after, "left")):
+        texts = [
+            fmt_number(v, decimals) if x == 0 else f"{name} ({fmt_number(v, decimals)})"
+            for name, v in zip(shown[label], shown[column], strict=True)
+        ]
+        places = _spread(ax, shown[column].to_numpy(dtype=float), gap_points=10)
+        for name, value, place, text in zip(
+            shown[label], shown[column], places, texts, strict=True
+        ):
+            ax.annotate(text, (x, value), xytext=(x + (0.04 if x else -0.04), place),
+                        textcoords="data", fontsize=8, color=colours[name], va="center",
+                        ha=side)  # fmt: skip
+    return fig
+
+
+def _spread(ax: plt.Axes, values: object, gap_points: float) -> list[float]:
+    """Label heights (data units) near ``values`` at least ``gap_points`` apart on the page."""
+    transform = ax.transData
+    pixels = gap_points * ax.figure.dpi / 72
+    ys = [transform.transform((0, v))[1] for v in values]
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = list(ys)
+    for previous, current in zip(order, order[1:], strict=False):
+        placed[current] = max(placed[current], placed[previous] + pixels)
+    inverse = transform.inverted()
+    return [float(inverse.transform((0, y))[1]) for y in placed]

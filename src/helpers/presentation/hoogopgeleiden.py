@@ -1,18 +1,262 @@
-"""Maps, chart, table and sentences of the chapter 'Hoogopgeleiden', from the results of
+"""Maps, charts, tables and sentences of the chapter 'Hoogopgeleiden', from the results of
 :mod:`helpers.chapters.hoogopgeleiden`."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from helpers.chapters import hoogopgeleiden as chapter
+from helpers.presentation import style
 from helpers.presentation.charts import line_chart
-from helpers.presentation.formatting import fmt_number, fmt_percent
+from helpers.presentation.figures import BookItem, book_figure
+from helpers.presentation.formatting import (
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    join_dutch,
+    join_with_values,
+    number_word,
+)
 from helpers.presentation.maps import MapResult, choropleth
+from helpers.presentation.then_now import Period, change_in_points, years_apart
+
+GEMEENTE_SOURCE = (
+    f"CBS, StatLine {chapter.CBS_TABLE} (Bevolking; hoogstbehaald onderwijsniveau en regio: "
+    "hbo en wo, 15 tot 75 jaar); bewerking Regionale innovatie in Nederland"
+)
+EUROSTAT_SOURCE = (
+    "Eurostat tgs00109 (bevolking 25-64 jaar met hoger onderwijs, ISCED 5-8); bewerking "
+    "Regionale innovatie in Nederland"
+)
+
+
+# --- gemeenten --------------------------------------------------------------------------------
+
+
+def gemeente_label(year: int) -> str:
+    """Legend and tooltip label of the gemeente map."""
+    return f"% hbo/wo (15-75 jaar), {year}"
+
+
+def gemeente_map(shares: chapter.GemeenteShares) -> MapResult:
+    """The share per gemeente in five quantile classes on the gemeenten of its year, the share
+    (one decimal) in the tooltip, suppressed values as 'Geen gegevens' (EPSG:28992)."""
+    regions = shares.regions
+    data = regions.assign(
+        pct_txt=regions["hbo_wo_pct"].map(lambda v: fmt_percent(v, 1), na_action="ignore")
+    )
+    label = gemeente_label(shares.year)
+    return choropleth(
+        data[["code", "name", "hbo_wo_pct", "bevolking_15_75", "pct_txt", "geometry"]],
+        "hbo_wo_pct", scheme="quantiles", k=5, tooltip={"pct_txt": label},
+        legend_title=label, missing_label="Geen gegevens (CBS)", projection=28992,
+        figsize=(7, 8), source="CBS", status="vergelijkbaar begrip",
+    )  # fmt: skip
+
+
+def gemeente_figure(shares: chapter.GemeenteShares, name: str) -> dict:
+    """The keyword arguments of ``map_figure`` for the gemeente map of ``shares``."""
+    result = gemeente_map(shares)
+    top = join_dutch([n for n, _ in shares.top(3)])
+    return {
+        "result": result,
+        "chapter": "hoogopgeleiden",
+        "name": name,
+        "caption": (
+            f"Aandeel hoogopgeleiden (hbo/wo) in de bevolking van 15-75 jaar per gemeente, "
+            f"{shares.year} (gemeenten van {shares.year}; vijf even grote klassen van dat jaar)"
+        ),
+        "alt": (
+            f"Kaart van de {shares.n_regions} gemeenten van {shares.year} in vijf klassen naar "
+            f"aandeel hoogopgeleiden; de hoogste aandelen in {top}."
+        ),
+        "source": GEMEENTE_SOURCE,
+        "status": "vergelijkbaar begrip",
+        "data": result.data,
+    }
+
+
+def suppressed_text(shares: chapter.GemeenteShares) -> str:
+    """Which gemeenten have no value: ``'alleen voor Schiermonnikoog geeft CBS geen waarde'``."""
+    names = shares.suppressed
+    if not names:
+        return "CBS geeft voor elke gemeente een waarde"
+    return f"alleen voor {join_dutch(names)} geeft CBS geen waarde"
+
+
+def gemeente_glue(shares: chapter.GemeenteShares, prefix: str) -> dict[str, object]:
+    """Glue values of one year's gemeente map: ``<prefix>_year``, ``_nl_pct``, ``_ams_pct``,
+    ``_top``, ``_mapped``, ``_regions``, ``_suppressed``."""
+    return {
+        f"{prefix}_year": str(shares.year),
+        f"{prefix}_nl_pct": fmt_percent(shares.nederland_pct, 1),
+        f"{prefix}_ams_pct": fmt_percent(shares.pct(chapter.AMSTERDAM), 1),
+        f"{prefix}_top": join_with_values(shares.top(5), 1, percent=True),
+        f"{prefix}_mapped": shares.n_mapped,
+        f"{prefix}_regions": shares.n_regions,
+        f"{prefix}_suppressed": suppressed_text(shares),
+    }
+
+
+def reference_note(year: int) -> str:
+    """How the reference year relates to the publication's (figure 8: 2016)."""
+    publication = chapter.PUBLICATION_YEAR
+    if year == publication:
+        return f"Dit hoofdstuk toont hetzelfde jaar, op de gemeenten van {year}."
+    return (
+        f"Dit hoofdstuk toont als referentiejaar {year}, {years_apart(year, publication)} dan "
+        f"de kaart in de publicatie, op de gemeenten van {year}."
+    )
+
+
+def change_map(change: chapter.GemeenteChange) -> MapResult:
+    """The change per gemeente (percentage points) in five quantile classes on the later
+    year's gemeenten; both shares and the change in the tooltip (EPSG:28992)."""
+    regions = change.regions
+    text = {"pct_earlier": change.earlier, "pct_later": change.later}
+    data = regions.assign(
+        **{f"{c}_txt": regions[c].map(lambda v: fmt_percent(v, 1), na_action="ignore") for c in text},
+        change_txt=regions["change_pp"].map(lambda v: fmt_signed(v, 1), na_action="ignore"),
+    )  # fmt: skip
+    label = f"Verandering {change.earlier}-{change.later} (procentpunt)"
+    return choropleth(
+        data, "change_pp", scheme="quantiles", k=5,
+        tooltip={"pct_earlier_txt": f"% hbo/wo {change.earlier}",
+                 "pct_later_txt": f"% hbo/wo {change.later}", "change_txt": label},
+        legend_title=label, missing_label="Geen gegevens (CBS)", projection=28992,
+        figsize=(7, 8), source="CBS", status="nieuw",
+    )  # fmt: skip
+
+
+def change_figure(change: chapter.GemeenteChange) -> dict:
+    """The keyword arguments of ``map_figure`` for the change map."""
+    result = change_map(change)
+    up = join_dutch([n for n, _ in change.largest(3)]) or "geen"
+    return {
+        "result": result,
+        "chapter": "hoogopgeleiden",
+        "name": "gemeente-verandering",
+        "caption": (
+            f"Verandering van het aandeel hoogopgeleiden per gemeente, {change.earlier}-"
+            f"{change.later}, in procentpunten (gemeenten van {change.later}; {change.earlier} "
+            "omgerekend)"
+        ),
+        "alt": (
+            f"Kaart van de gemeenten van {change.later} in vijf klassen naar de verandering van "
+            f"het aandeel hoogopgeleiden sinds {change.earlier}; de grootste stijging bij de "
+            f"gemeenten vanaf {fmt_number(chapter.MIN_POPULATION)} inwoners in {up}."
+        ),
+        "source": GEMEENTE_SOURCE,
+        "status": "nieuw",
+        "data": result.data,
+    }
+
+
+def static_figure(figure: dict) -> BookItem:
+    """The static map of ``figure`` (the keyword arguments of ``map_figure``) as a numbered book
+    figure, without the interactive map (for a map whose values another map's tooltip shows)."""
+    kwargs = dict(figure)
+    return book_figure(kwargs.pop("result").static, **kwargs)
+
+
+def _extremes(change: chapter.GemeenteChange) -> str:
+    floor = fmt_number(chapter.MIN_POPULATION)
+    up, down = change.largest(3), change.largest(3, rising=False)
+    fmt = [(name, fmt_signed(v, 1)) for name, v in up]
+    text = (
+        f"Onder de gemeenten met ten minste {floor} inwoners van 15-75 jaar steeg het aandeel het "
+        f"sterkst (in procentpunten) in {join_dutch([f'{n} ({v})' for n, v in fmt])}"
+        if up
+        else f"Geen gemeente met ten minste {floor} inwoners van 15-75 jaar ging erop vooruit"
+    )
+    if down:
+        falls = join_dutch([f"{n} ({fmt_signed(v, 1)})" for n, v in down])
+        return text + f"; het sterkst daalde het in {falls}."
+    return text + "; in geen van die gemeenten daalde het."
+
+
+def change_text(period: Period, change: chapter.GemeenteChange | None) -> str:
+    """What moved between the two gemeente years, in sentences (only the intro of
+    :class:`~helpers.presentation.then_now.Period` when both years are the same)."""
+    if change is None or period.same:
+        return period.intro()
+    nl_before, nl_after = change.nederland
+    ams = change.of(chapter.AMSTERDAM)
+    merged_into = change.formed_from(chapter.AMSTERDAM)
+    with_ = (
+        f" (samen met {join_dutch(merged_into)}, in de indeling van {change.later})"
+        if merged_into
+        else ""
+    )
+    parts = [
+        period.intro(),
+        f"Tussen {change.earlier} en {change.later} "
+        f"{change_in_points(nl_before, nl_after, subject='het aandeel in heel Nederland')}.",
+        f"Het aandeel steeg in {change.n_up} en daalde in {change.n_down} van de "
+        f"{len(change.compared)} gemeenten van {change.later} met een waarde in beide jaren.",
+        _extremes(change),
+        f"In Amsterdam{with_} {change_in_points(ams[0], ams[1], subject='het aandeel')}.",
+    ]
+    return " ".join(p for p in parts if p)
+
+
+def change_glue(period: Period, change: chapter.GemeenteChange | None) -> dict[str, object]:
+    """Glue values of the comparison: ``hc_gm_change_text`` and ``hc_gm_recode_text``
+    (sentences), ``hc_gm_change_nl`` (the Netherlands, percentage points), ``hc_gm_change_up``
+    and ``hc_gm_change_down`` (gemeenten whose share rose, fell; ``–`` without a comparison)."""
+    none = change is None or period.same
+    return {
+        "hc_gm_change_text": change_text(period, change),
+        "hc_gm_recode_text": recode_text(None if none else change),
+        "hc_gm_change_nl": "–" if none else fmt_signed(change.nederland_change, 1),
+        "hc_gm_change_up": "–" if none else change.n_up,
+        "hc_gm_change_down": "–" if none else change.n_down,
+    }
+
+
+def _gemeenten(n: int, year: int, one: str, many: str) -> str:
+    """``'geen gemeente van 2023 ontstond'``, ``'één gemeente ...'``, ``'25 gemeenten van 2023
+    ontstonden'``."""
+    if n <= 1:
+        return f"{'één' if n else 'geen'} gemeente van {year} {one}"
+    return f"{number_word(n)} gemeenten van {year} {many}"
+
+
+def recode_text(change: chapter.GemeenteChange | None) -> str:
+    """How the earlier year was put on the later year's gemeenten (one sentence)."""
+    if change is None or change.earlier == change.later:
+        return "Er is hier geen omrekening naar een andere gemeentelijke indeling nodig."
+    report = change.report
+    split = len(report.split)
+    return (
+        f"Voor de vergelijking zijn de {report.codes_in} gemeenten van {change.earlier} "
+        f"omgerekend naar de {report.codes_out} van {change.later}: "
+        f"{_gemeenten(change.n_merged, change.later, 'ontstond', 'ontstonden')} uit een "
+        f"samenvoeging en {_gemeenten(split, change.earlier, 'werd', 'werden')} (deels) "
+        "verdeeld. Zo'n gemeente krijgt voor het eerste jaar het aandeel van de gemeenten waaruit "
+        "ze ontstond: de aantallen hoogopgeleiden (aandeel maal inwoners van 15-75 jaar) en "
+        "inwoners worden opgeteld, bij een verdeelde gemeente naar inwoners verdeeld, en het "
+        "aandeel wordt daaruit opnieuw berekend (niet gemiddeld)."
+    )
+
+
+# --- provinces --------------------------------------------------------------------------------
+
+
+def province_glue(summary: chapter.ProvinceSummary, prefix: str) -> dict[str, object]:
+    """Glue values of one province year: ``<prefix>_year``, ``_first``, ``_first_pct``,
+    ``_last``, ``_last_pct``, ``_gap`` (percentage points), ``_top3``."""
+    return {
+        f"{prefix}_year": str(summary.year),
+        f"{prefix}_first": summary.first,
+        f"{prefix}_first_pct": fmt_percent(summary.first_pct, 1),
+        f"{prefix}_last": summary.last,
+        f"{prefix}_last_pct": fmt_percent(summary.last_pct, 1),
+        f"{prefix}_gap": fmt_number(summary.gap, 1),
+        f"{prefix}_top3": join_dutch(summary.top3),
+    }
 
 
 def province_map(provinces: gpd.GeoDataFrame, year: int) -> MapResult:
@@ -23,7 +267,7 @@ def province_map(provinces: gpd.GeoDataFrame, year: int) -> MapResult:
         pct_txt=provinces["tertiary_pct_25_64"].map(lambda v: fmt_percent(v, 1))
     )
     return choropleth(
-        data,
+        data[["code", "name", "tertiary_pct_25_64", "pct_txt", "geometry"]],
         "tertiary_pct_25_64",
         scheme="fisher_jenks",
         k=4,
@@ -36,23 +280,74 @@ def province_map(provinces: gpd.GeoDataFrame, year: int) -> MapResult:
     )
 
 
-def growth_text(name: str, points: float) -> str:
-    """``'Utrecht (+6,6 procentpunt)'``: a province and its growth in percentage points."""
-    return f"{name} (+{fmt_number(points, 1)} procentpunt)"
-
-
-def province_lines(panel: pd.DataFrame, summary: chapter.ProvinceSummary) -> plt.Figure:
-    """The share per province over the years, the highest, fastest-growing and lowest
-    province of ``summary`` in colour and the chapter's year marked."""
-    return line_chart(
+def province_lines(
+    panel: pd.DataFrame, summary: chapter.ProvinceSummary, period: Period
+) -> plt.Figure:
+    """The share per province over the years, the highest and lowest province of ``summary``
+    and the fastest-growing province between the two years in colour; both years marked."""
+    growth = chapter.province_change(panel, period.earlier, period.later)
+    fig = line_chart(
         panel,
         x="year",
         y="tertiary_pct_25_64",
         hue="name",
-        highlight=[summary.first, summary.growth.index[0], summary.last],
+        highlight=list(dict.fromkeys([summary.first, growth.fastest[0], summary.last])),
         ylabel="% van de 25-64-jarigen met hoger onderwijs",
-        marker_x=summary.year,
+        marker_x=period.reference,
     )
+    if not period.same:
+        fig.axes[0].axvline(
+            period.newest, color=style.PALETTE["black"], linewidth=0.6, linestyle=":"
+        )
+    return fig
+
+
+def province_change_table(change: chapter.ProvinceChange) -> pd.DataFrame:
+    """Both years' shares and the change per province, largest rise first, as the book shows
+    them (one decimal)."""
+    table = change.table
+    return pd.DataFrame(
+        {
+            "Provincie": table["name"],
+            f"% {change.earlier}": table["pct_earlier"].map(lambda v: fmt_percent(v, 1)),
+            f"% {change.later}": table["pct_later"].map(lambda v: fmt_percent(v, 1)),
+            "Verandering (procentpunt)": table["change_pp"].map(lambda v: fmt_signed(v, 1)),
+        }
+    )
+
+
+def growth_text(name: str, points: float) -> str:
+    """``'Utrecht (+6,6 procentpunt)'``: a province and its change in percentage points."""
+    return f"{name} ({fmt_signed(points, 1)} procentpunt)"
+
+
+def province_change_text(period: Period, change: chapter.ProvinceChange) -> str:
+    """What moved between the two province years, in sentences; notes Eurostat's breaks in
+    series and provinces whose area changed in between."""
+    if period.same:
+        return period.intro()
+    if change.all_up:
+        where = "in alle provincies"
+    elif change.n_up:
+        where = f"in {number_word(change.n_up)} van de {number_word(len(change.table))} provincies"
+    else:
+        where = "in geen enkele provincie"
+    parts = [
+        period.intro(),
+        f"Tussen {change.earlier} en {change.later} nam het aandeel {where} toe; het sterkst "
+        f"veranderde het in {growth_text(*change.fastest)}, het minst in "
+        f"{growth_text(*change.slowest)}.",
+    ]
+    if change.breaks:
+        parts.append(
+            f"Eurostat markeert een breuk in de reeks in {join_dutch([str(y) for y in change.breaks])}."
+        )
+    if change.recoded:
+        parts.append(
+            f"{join_dutch(change.recoded)} omvatten niet in beide jaren hetzelfde gebied "
+            "(Vijfheerenlanden ging in 2019 van Zuid-Holland naar Utrecht)."
+        )
+    return " ".join(p for p in parts if p)
 
 
 def ris_table(comparison: chapter.RisComparison) -> pd.DataFrame:
@@ -69,69 +364,4 @@ def ris_table(comparison: chapter.RisComparison) -> pd.DataFrame:
                 lambda v: fmt_number(v, 1)
             ),
         }
-    )
-
-
-# Why the gemeente map does not show CBS StatLine, in the reader's words (else the error).
-NOT_USED = {
-    "disabled": "het ophalen bij CBS staat uit (parameter cbs_online)",
-    "unavailable": "geen verbinding met opendata.cbs.nl en geen opgeslagen kopie",
-}
-
-
-@dataclass(frozen=True)
-class GemeenteText:
-    """How the gemeente map is labelled (see :func:`gemeente_text`)."""
-
-    label: str  # what the map shows, with its year (legend, tooltip, caption)
-    caption: str
-    status: str  # figure status: "benadering" (StatLine) or "ander begrip" (students)
-    status_text: str  # the status in the narrative's words
-    source: str
-    problem: str  # why StatLine was not used ("–" when it was)
-
-
-def gemeente_text(level: chapter.GemeenteLevel) -> GemeenteText:
-    """Labels, caption, status and source of the gemeente map: CBS StatLine (share of hbo/wo)
-    or the offline substitute (students per 1,000 inhabitants, another concept)."""
-    problem = NOT_USED.get(level.reason, level.error) or "–"
-    if level.online:
-        label = f"% hoogopgeleid (15-74 jaar), {level.year}"
-        return GemeenteText(
-            label=label,
-            caption=label + " per gemeente",
-            status="benadering",
-            status_text="benadering: CBS StatLine, hoogopgeleiden in de bevolking van 15-75 jaar (de publicatie: in de beroepsbevolking van 15-74 jaar)",
-            source=f"CBS, StatLine {chapter.GEMEENTE_SOURCE['table']} ({level.title}); bewerking Regionale innovatie in Nederland",
-            problem=problem,
-        )
-    label = f"Hbo- en wo-studenten per 1.000 inwoners (woonplaats), {level.year}"
-    return GemeenteText(
-        label=label,
-        caption="Vervanging (ander begrip) — " + label + " per gemeente",
-        status="ander begrip",
-        status_text="vervanging: een ander begrip (studenten, niet afgestudeerden)",
-        source="CBS, StatLine 70072ned (Regionale kerncijfers 2015: hbo- en wo-studenten naar woongemeente); ander begrip dan in de publicatie",
-        problem=problem,
-    )
-
-
-def gemeente_map(level: chapter.GemeenteLevel, text: GemeenteText) -> MapResult:
-    """The gemeente values in five quantile classes, the value (one decimal) in the tooltip
-    (EPSG:28992)."""
-    regions = level.regions
-    data = regions.assign(
-        val_txt=regions[level.value].map(lambda v: fmt_number(v, 1), na_action="ignore")
-    )
-    return choropleth(
-        data,
-        level.value,
-        scheme="quantiles",
-        k=5,
-        tooltip={"val_txt": text.label},
-        legend_title=text.label,
-        projection=28992,
-        figsize=(7, 8),
-        source="CBS",
-        status=text.status,
     )

@@ -4,16 +4,32 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from helpers.chapters import startups as chapter
-from helpers.presentation.charts import bar_chart
-from helpers.presentation.formatting import fmt_number, fmt_percent, join_with_values
+from helpers.presentation.charts import bar_chart, slope_chart
+from helpers.presentation.formatting import (
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    join_dutch,
+    join_with_values,
+    number_word,
+)
 from helpers.presentation.maps import MapResult, choropleth
+from helpers.presentation.then_now import Period, change_in_count, years_apart
+
+CBS_SOURCE = (
+    "CBS, StatLine 83631NED (vestigingen van bedrijven; oprichtingen, alle sectoren) en 81644NED "
+    "(vestigingen op 1 januari); bewerking Regionale innovatie in Nederland"
+)
+GROOT_AMSTERDAM = "CR23"
 
 
 def corop_map(new: chapter.NewEstablishments) -> MapResult:
-    """New establishments per COROP region in five Fisher-Jenks classes, with the count and
-    the rate per 1,000 existing establishments in the tooltip (EPSG:28992)."""
+    """New establishments per COROP region (the regions of 1 January of the year) in five
+    Fisher-Jenks classes, with the count and the rate per 1,000 existing establishments in the
+    tooltip (EPSG:28992)."""
     data = new.map_data.assign(
         totaal_txt=new.map_data["totaal"].map(fmt_number),
         rate_txt=new.map_data["per_1000"].map(lambda v: fmt_number(v, 0)),
@@ -25,6 +41,143 @@ def corop_map(new: chapter.NewEstablishments) -> MapResult:
         legend_title=f"Nieuwe vestigingen {new.year}", projection=28992, figsize=(7, 8),
         source="CBS", status="benadering",
     )  # fmt: skip
+
+
+def corop_figure(new: chapter.NewEstablishments, name: str) -> dict:
+    """The keyword arguments of ``map_figure`` for the COROP map of ``new``."""
+    top = join_dutch([region for region, _ in new.top(3)])
+    return {
+        "result": corop_map(new),
+        "chapter": "startups",
+        "name": name,
+        "caption": f"Nieuwe bedrijfsvestigingen per COROP-regio, {new.year}",
+        "alt": (
+            f"Kaart van de 40 COROP-regio's van {new.year} naar aantal nieuwe "
+            f"bedrijfsvestigingen in {new.year}; de meeste in {top}."
+        ),
+        "source": CBS_SOURCE,
+        "status": "benadering",
+        "data": new.table,
+    }
+
+
+def year_glue(new: chapter.NewEstablishments, prefix: str) -> dict[str, object]:
+    """Glue values of one year: ``<prefix>_year``, ``_total``, ``_ams`` (Groot-Amsterdam),
+    ``_top3``, ``_top4_share``, ``_stock_top4_share``, ``_gini``, ``_stock_gini``, ``_more``,
+    ``_rate_top``, ``_rate_low``, ``_rate_nl``."""
+    conc, stock = new.concentration, new.stock_concentration
+    return {
+        f"{prefix}_year": str(new.year),
+        f"{prefix}_total": new.total,
+        f"{prefix}_ams": new.count(GROOT_AMSTERDAM),
+        f"{prefix}_top3": join_with_values(new.top(3)),
+        f"{prefix}_top4_share": fmt_percent(conc.top4_share, 1),
+        f"{prefix}_stock_top4_share": fmt_percent(stock.top4_share, 1),
+        f"{prefix}_gini": fmt_number(conc.gini, 2),
+        f"{prefix}_stock_gini": fmt_number(stock.gini, 2),
+        f"{prefix}_more": "sterker" if new.more_concentrated else "niet sterker",
+        f"{prefix}_rate_top": join_with_values(new.top_rates(3)),
+        f"{prefix}_rate_low": join_with_values([new.lowest_rate]),
+        f"{prefix}_rate_nl": new.rate,
+    }
+
+
+def reference_note(year: int) -> str:
+    """How the reference year relates to the publication's count of startups (mid 2017)."""
+    when = years_apart(year, chapter.PUBLICATION_YEAR)
+    if when == "hetzelfde jaar":
+        return f"Het referentiejaar hier, {year}, is het jaar van de telling in de publicatie."
+    return (
+        f"Het referentiejaar hier is {year}, {when} dan de telling in de publicatie "
+        f"(medio {chapter.PUBLICATION_YEAR})."
+    )
+
+
+def _moves_text(change: chapter.StarterChange) -> str:
+    if not change.moves:
+        return (
+            f"De COROP-regio's bestonden in {change.earlier} en {change.later} uit dezelfde "
+            "gemeenten."
+        )
+    moves = join_dutch([f"{name} van {a} naar {b}" for name, a, b in change.moves])
+    return (
+        f"CBS telt elk jaar in de indeling van dat jaar; tussen {change.earlier} en "
+        f"{change.later} gingen (delen van) {number_word(len(change.moves))} gemeenten naar een "
+        f"andere COROP-regio ({moves}), wat in de verandering van die regio's meetelt."
+    )
+
+
+def change_text(period: Period, change: chapter.StarterChange | None) -> str:
+    """What moved between the two years, in sentences (only the intro of the
+    :class:`~helpers.presentation.then_now.Period` when both years are the same)."""
+    if change is None or period.same:
+        return period.intro()
+    before, after = change.of(GROOT_AMSTERDAM)
+    rising = (
+        "in alle 40 COROP-regio's"
+        if change.n_up == len(change.table)
+        else f"in {change.n_up} van de 40 COROP-regio's"
+    )
+    parts = [
+        period.intro(),
+        f"Tussen {change.earlier} en {change.later} "
+        f"{change_in_count(*change.totals, subject='het aantal nieuwe vestigingen')}; "
+        f"het nam toe {rising}.",
+        f"In Groot-Amsterdam {change_in_count(before, after, subject='het aantal')}.",
+        f"Relatief groeide {change.fastest[0]} het sterkst ({fmt_signed(change.fastest[1], 0)}%), "
+        f"{change.slowest[0]} het minst ({fmt_signed(change.slowest[1], 0)}%).",
+        f"De vier grootste regio's hadden in {change.earlier} samen "
+        f"{fmt_percent(change.top4_shares[0], 1)} van de nieuwe vestigingen, in {change.later} "
+        f"{fmt_percent(change.top4_shares[1], 1)}.",
+        _moves_text(change),
+    ]
+    return " ".join(p for p in parts if p)
+
+
+def slope(change: chapter.StarterChange, highlight: int = 3) -> plt.Figure:
+    """New establishments per COROP region in both years (logarithmic axis: parallel lines grew
+    at the same rate); the ``highlight`` largest regions of the later year and the fastest and
+    slowest growing one in colour."""
+    largest = change.table.sort_values("totaal_later", ascending=False)["name"].head(highlight)
+    names = list(dict.fromkeys([*largest, change.fastest[0], change.slowest[0]]))
+    return slope_chart(
+        change.table, label="name", before="totaal_earlier", after="totaal_later",
+        before_label=str(change.earlier), after_label=str(change.later), highlight=names,
+        ylabel="Nieuwe vestigingen (logaritmische schaal)", log=True,
+    )  # fmt: skip
+
+
+def slope_figure(change: chapter.StarterChange) -> dict:
+    """The keyword arguments of ``book_figure`` for :func:`slope`."""
+    return {
+        "fig": slope(change),
+        "chapter": "startups",
+        "name": "corop-verandering",
+        "caption": (
+            f"Nieuwe bedrijfsvestigingen per COROP-regio, {change.earlier} en {change.later}"
+        ),
+        "source": CBS_SOURCE,
+        "alt": (
+            f"Hellingsgrafiek van de 40 COROP-regio's van {change.earlier} naar {change.later}; "
+            f"het sterkst gegroeid: {change.fastest[0]}, het minst: {change.slowest[0]}."
+        ),
+        "data": change.table,
+        "status": "nieuw",
+    }
+
+
+def province_table(change: chapter.StarterChange) -> pd.DataFrame:
+    """New establishments per provincie in both years and the change, fastest growth first, as
+    the book shows them."""
+    table = change.provinces
+    return pd.DataFrame(
+        {
+            "Provincie": table["name"],
+            str(change.earlier): table["totaal_earlier"].map(fmt_number),
+            str(change.later): table["totaal_later"].map(fmt_number),
+            "Verandering": table["change_pct"].map(lambda v: fmt_signed(v, 1) + "%"),
+        }
+    )
 
 
 def births_chart(births: chapter.Births, n: int = 10) -> plt.Figure:

@@ -1,0 +1,117 @@
+"""Wording for "then and now": a chapter keeps the publication's year as its reference and
+adds a newer year. Both are parameters, so the reference may also lie before or after the
+publication's year, the newer year may equal the reference or even precede it; these helpers
+write sentences that read naturally in every case (no "sindsdien" when there is no since).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from helpers.presentation.formatting import fmt_number, fmt_percent, fmt_signed, number_word
+
+
+@dataclass(frozen=True)
+class Period:
+    """A chapter's reference year and the year it is compared with (its newest by default)."""
+
+    reference: int
+    newest: int
+
+    @property
+    def earlier(self) -> int:
+        """The earlier of the two years."""
+        return min(self.reference, self.newest)
+
+    @property
+    def later(self) -> int:
+        """The later of the two years."""
+        return max(self.reference, self.newest)
+
+    @property
+    def same(self) -> bool:
+        """Whether both years are the same: there is no change to show."""
+        return self.reference == self.newest
+
+    @property
+    def reversed(self) -> bool:
+        """Whether the comparison year lies before the reference year."""
+        return self.newest < self.reference
+
+    @property
+    def span(self) -> str:
+        """``'2016-2023'``, or ``'2023'`` when both years are the same."""
+        return str(self.earlier) if self.same else f"{self.earlier}-{self.later}"
+
+    @property
+    def years_text(self) -> str:
+        """``'2016 en 2023'`` (earlier first), or ``'2023'`` when both years are the same."""
+        return str(self.earlier) if self.same else f"{self.earlier} en {self.later}"
+
+    def intro(self) -> str:
+        """The opening of a comparison: how the two years relate (one sentence, or ``''`` when
+        the comparison year is simply the later one)."""
+        if self.same:
+            return (
+                f"Het vergelijkingsjaar is hier gelijk aan het referentiejaar ({self.reference}): "
+                "er is geen verandering te tonen."
+            )
+        if self.reversed:
+            return (
+                f"Het vergelijkingsjaar ({self.newest}) ligt hier vóór het referentiejaar "
+                f"({self.reference}); de vergelijking loopt daarom van {self.earlier} naar "
+                f"{self.later}."
+            )
+        return ""
+
+
+def year_range(years: list[int]) -> str:
+    """The years data cover, as a range: ``[2014, ..., 2023] -> '2014-2023'`` (one year: that
+    year). Raises ``ValueError`` for no years."""
+    if not years:
+        raise ValueError("year_range: no years")
+    first, last = min(years), max(years)
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def years_apart(year: int, other: int) -> str:
+    """Where ``year`` lies from ``other``, in words: ``'hetzelfde jaar'``, ``'een jaar
+    eerder'``, ``'zeven jaar later'``."""
+    gap = int(year) - int(other)
+    if gap == 0:
+        return "hetzelfde jaar"
+    words = "een" if abs(gap) == 1 else number_word(abs(gap))
+    return f"{words} jaar {'later' if gap > 0 else 'eerder'}"
+
+
+def _subject(subject: str) -> str:
+    return f" {subject}" if subject else ""
+
+
+def change_in_points(before: float, after: float, decimals: int = 1, subject: str = "") -> str:
+    """A share's change, as a verb phrase with an optional ``subject`` after the verb (for a
+    sentence that opens with a time or place): ``'steeg het aandeel van 28,1% naar 32,5% (+4,4
+    procentpunt)'``, ``'daalde ...'``, or ``'bleef het aandeel 28,1%'`` when it is the same at
+    ``decimals``."""
+    diff = round(after, decimals) - round(before, decimals)
+    if round(diff, decimals) == 0:
+        return f"bleef{_subject(subject)} {fmt_percent(after, decimals)}"
+    verb = "steeg" if diff > 0 else "daalde"
+    return (
+        f"{verb}{_subject(subject)} van {fmt_percent(before, decimals)} naar "
+        f"{fmt_percent(after, decimals)} ({fmt_signed(diff, decimals)} procentpunt)"
+    )
+
+
+def change_in_count(before: float, after: float, subject: str = "") -> str:
+    """A count's change, as a verb phrase with an optional ``subject`` after the verb:
+    ``'steeg het aantal van 21.365 naar 34.230 (+60,2%)'``, ``'daalde ...'``, or ``'bleef het
+    aantal 21.365'``."""
+    if round(after) == round(before):
+        return f"bleef{_subject(subject)} {fmt_number(after)}"
+    verb = "steeg" if after > before else "daalde"
+    growth = (after - before) / before * 100 if before else float("nan")
+    return (
+        f"{verb}{_subject(subject)} van {fmt_number(before)} naar {fmt_number(after)} "
+        f"({fmt_signed(growth, 1)}%)"
+    )
