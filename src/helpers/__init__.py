@@ -7,7 +7,8 @@
     Data access: the source registry and raw-file fetching (:mod:`~helpers.data.registry`),
     processing steps raw -> ``data/processed`` (:mod:`~helpers.data.processing`), loaders of
     processed tables shared by chapters (:mod:`~helpers.data.tables`), the CBS StatLine
-    client (:mod:`~helpers.data.cbs`) and parameter checks (:mod:`~helpers.data.checks`).
+    client (:mod:`~helpers.data.cbs`), parameter checks (:mod:`~helpers.data.checks`) and
+    reading the CSV and Excel files analysts have (:mod:`~helpers.data.reading`).
 ``helpers.geography``
     Dutch geography: boundaries, crosswalks, recoding of gemeente codes, place names, joins
     (:mod:`~helpers.geography.nl`); files analysts supply, placed in gemeenten

@@ -26,7 +26,7 @@ from babel.numbers import format_decimal
 
 from helpers import config
 from helpers.data.checks import check_year
-from helpers.geography import nl
+from helpers.geography import nl, years
 
 
 def fmt_number(value: float) -> str:
@@ -135,33 +135,72 @@ def concentration(
 
 
 def gemeente_map_year(year: int) -> int:
-    """The first year from ``year`` on with gemeente boundaries in ``data/processed/geo``
-    (2016 when there is none): the map a user file's counts of ``year`` are drawn on."""
-    years = (y for level, y in nl.available_boundaries() if level == "gemeente" and y >= year)
-    return min(years, default=2016)
+    """The gemeente map a user file's codes of ``year`` are drawn on: the first year from
+    ``year`` on with gemeente boundaries in ``data/processed/geo``; for 2024 and 2025, which
+    have none of their own, the last earlier year with the same gemeenten (2023); else 2016."""
+    available = sorted(y for level, y in nl.available_boundaries() if level == "gemeente")
+    later = [y for y in available if y >= year]
+    if later:
+        return later[0]
+    if year in years.YEARS:
+        codes = set(years.crosswalk(year)["gemeente"])
+        same = [
+            y
+            for y in available
+            if y in years.YEARS and set(years.crosswalk(y)["gemeente"]) == codes
+        ]
+        if same:
+            return same[-1]
+    return 2016
+
+
+def code_year(codes: pd.Series, year: int) -> int:
+    """The year whose gemeenten ``codes`` (of data of ``year``) are: ``year`` itself when
+    the codes are gemeenten of that year (or fit it as well as any other year), else the
+    earliest year 2014-2025 they fit best (:func:`helpers.geography.years.matching_years`:
+    data of 2016 with the codes of 2021 are drawn on the 2021 map). ``year`` outside
+    2014-2025, or codes of no year 2014-2025, give ``year``."""
+    if year not in years.YEARS:
+        return year
+    present = {c for c in codes if isinstance(c, str) and c}
+    if present <= set(years.crosswalk(year)["gemeente"]):
+        return year
+    try:
+        matching = years.matching_years(present)
+    except ValueError:
+        return year
+    return year if year in matching else matching[0]
 
 
 def counts_per_gemeente(
     data: pd.DataFrame, year: int, column: str, what: str
 ) -> tuple[pd.Series, int]:
-    """Counts of ``year`` per gemeente from a validated user file, on the gemeente map of that
-    year.
+    """Counts of ``year`` per gemeente from a validated user file, on the gemeente map of the
+    year its codes are.
 
-    ``data`` has columns ``gemeente`` (codes of ``year``), ``jaar`` and ``column`` (a count).
-    Returns (``column`` summed per gemeente code, index ``gemeente``; the map year of
-    :func:`gemeente_map_year`); codes of years before the map year are recoded through the
-    municipal mergers. Raises :class:`helpers.data.checks.UnknownParameterError` (a
-    ``ValueError``) naming ``what`` (the file) and the years it has when ``year`` is not there.
+    ``data`` has columns ``gemeente`` (codes), ``jaar`` and ``column`` (a count; missing
+    values, StatLine's ``.`` and ``x``, are left out: those gemeenten have no value on the
+    map). Returns (``column`` summed per gemeente code, index ``gemeente``; the map year):
+    the codes' year is :func:`code_year`, the map year :func:`gemeente_map_year` of it; codes
+    of years before the map year are recoded through the municipal mergers. The result's
+    ``attrs``: ``code_year`` and ``missing`` (codes whose count is missing, sorted). Raises
+    :class:`helpers.data.checks.UnknownParameterError` (a ``ValueError``) naming ``what``
+    (the file) and the years it has when ``year`` is not there.
     """
     year = check_year(year, sorted(int(y) for y in data["jaar"].unique()), what)
     rows = data[data["jaar"] == year]
-    map_year = gemeente_map_year(year)
+    codes_of = code_year(rows["gemeente"], year)
+    map_year = gemeente_map_year(codes_of)
     codes = (
-        nl.recode_gemeenten(rows["gemeente"], year, map_year)
-        if year < map_year
+        nl.recode_gemeenten(rows["gemeente"], codes_of, map_year)
+        if codes_of < map_year
         else rows["gemeente"]
     )
-    return rows.assign(gemeente=codes).groupby("gemeente")[column].sum(), map_year
+    rows = rows.assign(gemeente=codes)
+    missing = sorted(set(rows.loc[rows[column].isna(), "gemeente"]))
+    counts = rows.dropna(subset=[column]).groupby("gemeente")[column].sum()
+    counts.attrs.update(code_year=codes_of, missing=missing)
+    return counts, map_year
 
 
 # --- open proxies ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ Scoreboard (RIS 2023). The concentration measures are :func:`helpers.chapters.fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -49,6 +49,8 @@ class FirmCounts:
     status_key: str  # key of helpers.presentation.status.STATUSES
     source: str  # source line of the figures and tables
     knowledge_intensive: pd.Series | None = None  # proxy only: establishments in H-J, K-L, M-N
+    missing: list[str] = field(default_factory=list)  # CIS file: codes whose count is '.'/'x'
+    notes: list[str] = field(default_factory=list)  # CIS file: how it was read (Dutch)
 
 
 def firm_counts(cis_file: str, year: int, class_bounds: list[float]) -> FirmCounts:
@@ -74,6 +76,8 @@ def firm_counts(cis_file: str, year: int, class_bounds: list[float]) -> FirmCoun
             status_key="aangeleverd",
             source=f"CBS, Community Innovation Survey (maatwerktabel, aangeleverd: {cis_file}); "
             "bewerking Regionale innovatie in Nederland",
+            missing=list(counts.attrs.get("missing", [])),
+            notes=userfiles.file_notes(cis, key="gemeente"),
         )
     establishments = firms.establishments_2015().set_index("gemeente")
     return FirmCounts(

@@ -124,11 +124,16 @@ def load_corop_rd(path: str | Path, year: int) -> pd.DataFrame:
     of ``year`` with ``corop`` (``CR01``..``CR40``), ``jaar`` and ``rd_bedrijven_mln_euro``
     (million euro). Raises :class:`~helpers.geography.userfiles.UserFileError` naming the file,
     column and rows, or :class:`~helpers.data.checks.UnknownParameterError` listing the file's
-    years when ``year`` is not among them."""
+    years when ``year`` is not among them. ``attrs["notes"]``: how the file was read and
+    which regions have no value, in Dutch (:func:`helpers.geography.userfiles.file_notes`)."""
     table = userfiles.load_user_file(path, "corop_rd")
     name = Path(table.attrs["path"]).name
     year = check_year(year, sorted(table["jaar"].unique().tolist()), name)
-    return table[table["jaar"] == year].reset_index(drop=True)
+    rows = table[table["jaar"] == year]
+    notes = tuple(userfiles.file_notes(rows, key="corop"))  # before the rows are renumbered
+    rows = rows.reset_index(drop=True)
+    rows.attrs["notes"] = notes
+    return rows
 
 
 def patents_years() -> list[int]:
@@ -331,6 +336,8 @@ class CoropMeasure:
     supplied: bool  # True: the user's CBS table (mln euro); False: the patent proxy (applications)
     year: int  # year of the user's table, or the patents' priority year
     north_share_pct: float | None  # % in the northern provinces; None without a province column
+    coverage: userfiles.Coverage | None = None  # user's file: COROP regions covered (of MAP_YEAR)
+    notes: tuple[str, ...] = ()  # user's file: how it was read (Dutch sentences)
 
     def top(self, n: int = 3) -> list[tuple[str, float]]:
         """The ``n`` largest regions: (name, % of the total), largest first."""
@@ -344,16 +351,20 @@ def corop_measure(corop_rd_file: str | Path, year: int, patent_year: int) -> Cor
     ``corop_rd_file`` is empty, EPO patent applications in ``patent_year``
     (:func:`patents_per_corop`, a proxy). ``waarde`` is mln euro or applications,
     ``aandeel_pct`` its % of the total; names are those of the COROP regions of
-    :data:`MAP_YEAR`. Raises :class:`~helpers.data.checks.UnknownParameterError` for a year
-    the data do not cover."""
+    :data:`MAP_YEAR`. With a file, ``coverage`` says which COROP regions it covers (the
+    shares are of the regions covered: a file of 20 of the 40 regions is flagged by
+    ``coverage.text()``). Raises :class:`~helpers.data.checks.UnknownParameterError` for a
+    year the data do not cover."""
     if corop_rd_file:
         table = load_corop_rd(corop_rd_file, year).rename(
             columns={"rd_bedrijven_mln_euro": "waarde"}
         )
         data_year = int(year)  # checked against the file's years by load_corop_rd
+        notes = table.attrs.get("notes", ())
     else:
         table = patents_per_corop(patent_year).rename(columns={"applications": "waarde"})
         data_year = int(table.attrs["year"])
+        notes = ()
     names = nl.boundaries("corop", MAP_YEAR)[["code", "name"]]
     table = table.merge(names, left_on="corop", right_on="code", how="left").drop(columns="code")
     table = table.sort_values("waarde", ascending=False, ignore_index=True)
@@ -362,7 +373,16 @@ def corop_measure(corop_rd_file: str | Path, year: int, patent_year: int) -> Cor
     if "provincie" in table:
         north = float(table.loc[table["provincie"].isin(NORTH), "aandeel_pct"].sum())
     supplied = bool(corop_rd_file)
-    return CoropMeasure(table=table, supplied=supplied, year=data_year, north_share_pct=north)
+    with_value = table.dropna(subset=["waarde"])["corop"]
+    covered = userfiles.coverage(with_value, "corop", MAP_YEAR) if supplied else None
+    return CoropMeasure(
+        table=table,
+        supplied=supplied,
+        year=data_year,
+        north_share_pct=north,
+        coverage=covered,
+        notes=tuple(notes),
+    )
 
 
 def corop_on_map(table: pd.DataFrame) -> tuple[gpd.GeoDataFrame, nl.JoinReport]:

@@ -9,7 +9,7 @@ by definition, not scale-ups.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -138,6 +138,9 @@ class ScaleupCounts:
     map_year: int
     names: pd.Series  # gemeente code -> name (map_year)
     map_data: gpd.GeoDataFrame  # every gemeente of map_year with ``scaleups`` (NaN: none)
+    join: nl.JoinReport | None = None  # codes not on the map (named), gemeenten without data
+    missing: list[str] = field(default_factory=list)  # codes whose count is '.', 'x' or empty
+    notes: list[str] = field(default_factory=list)  # how the file was read (Dutch sentences)
 
     @property
     def total(self) -> int:
@@ -153,14 +156,16 @@ class ScaleupCounts:
 def scaleup_counts(scaleup_file: str, year: int) -> ScaleupCounts | None:
     """Scale-ups per gemeente in ``year`` from the user's Scale-Up Dashboard file (schema
     ``scaleups`` of ``data/README-user-files.md``), on the gemeente map of that year; ``None``
-    without a file. Raises :class:`helpers.geography.userfiles.UserFileError` on an invalid
-    file and :class:`helpers.data.checks.UnknownParameterError` when ``year`` is not in it."""
+    without a file; codes that are not on that map are in ``join.unjoined``, gemeenten whose
+    count is missing (StatLine ``.``/``x``) in ``missing``, how the file was read in ``notes``.
+    Raises :class:`helpers.geography.userfiles.UserFileError` on an invalid file and
+    :class:`helpers.data.checks.UnknownParameterError` when ``year`` is not in it."""
     if not scaleup_file:
         return None
     data = userfiles.load_user_file(scaleup_file, "scaleups")
     counts, map_year = firms.counts_per_gemeente(data, year, "aantal", scaleup_file)
     regions = nl.boundaries("gemeente", map_year)
-    map_data, _ = nl.join_to_boundaries(
+    map_data, join = nl.join_to_boundaries(
         counts.rename("scaleups").reset_index(), regions, code="gemeente"
     )
     return ScaleupCounts(
@@ -169,6 +174,9 @@ def scaleup_counts(scaleup_file: str, year: int) -> ScaleupCounts | None:
         map_year=map_year,
         names=regions.set_index("code")["name"],
         map_data=map_data,
+        join=join,
+        missing=list(counts.attrs.get("missing", [])),
+        notes=userfiles.file_notes(data, key="gemeente"),
     )
 
 

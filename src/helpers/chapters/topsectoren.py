@@ -170,25 +170,31 @@ def network(data: pd.DataFrame) -> Network:
 
 def load_rvo(path: str | Path) -> pd.DataFrame:
     """A user-supplied RVO file (schema ``rvo`` in :mod:`helpers.geography.userfiles`) in the shape of
-    :func:`h2020`: project, gemeente, plaats, thema, start_year, bedrag."""
+    :func:`h2020`: project, gemeente (of :data:`PLACE_YEAR`), plaats, thema, start_year,
+    bedrag. Codes of other years are followed to :data:`PLACE_YEAR`
+    (:func:`helpers.geography.userfiles.placement`); a code or place that gets no gemeente
+    keeps ``gemeente`` NA and is shown in ``plaats`` (the code when there is no place name),
+    so that :func:`match_rate` names it. ``attrs``: ``unplaced`` (list of
+    :class:`~helpers.geography.userfiles.Unplaced`, with rows and reasons) and ``notes``
+    (how the file was read, Dutch). Raises :class:`~helpers.geography.userfiles.UserFileError`
+    naming the file, column and rows."""
     data = userfiles.load_user_file(path, "rvo")
-    gemeente = userfiles.gemeente_of(data)
-    off_map = sorted(set(gemeente.dropna()) - set(nl.boundaries("gemeente", PLACE_YEAR)["code"]))
-    if off_map:
-        raise userfiles.UserFileError(
-            f"{Path(data.attrs['path']).name}: unknown gemeente code(s) {off_map[:10]} "
-            f"on the {PLACE_YEAR} map"
-        )
-    return pd.DataFrame(
+    placed = userfiles.placement(data, PLACE_YEAR)
+    places = data["plaats"] if "plaats" in data else pd.Series("", index=data.index)
+    codes = data["gemeente"] if "gemeente" in data else pd.Series("", index=data.index)
+    shown = places.where(places != "", codes).replace("", pd.NA)
+    out = pd.DataFrame(
         {
             "project": data["project"].astype(str),
-            "gemeente": gemeente,
-            "plaats": data["plaats"] if "plaats" in data else pd.NA,
+            "gemeente": placed.codes,
+            "plaats": shown,
             "thema": data["topsector"].str.strip(),
             "start_year": data["jaar"],
             "bedrag": data["bedrag"].astype(float),
         }
     )
+    out.attrs.update(unplaced=placed.unplaced, notes=userfiles.file_notes(data, key="project"))
+    return out
 
 
 # --- the chapter: data, themes and their comparison -----------------------------------------

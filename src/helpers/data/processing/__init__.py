@@ -24,6 +24,7 @@ from helpers.data.processing import (
     nuts,
     rd,
     ris,
+    woonplaatsen,
 )
 from helpers.data.processing.outputs import write_csv
 
@@ -40,6 +41,7 @@ STEPS: dict[str, ModuleType] = {
     "cordis": cordis,
     "cbs_regional": cbs_regional,
     "eurostat_regional": eurostat_regional,
+    "woonplaatsen": woonplaatsen,
 }
 
 
