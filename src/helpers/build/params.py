@@ -53,6 +53,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from helpers import config
+from helpers.data import reading
 
 RULE_KEYS = frozenset(
     {"years_in", "column", "present", "rows_per_year", "in_file_names", "choices", "choices_in",
@@ -156,8 +157,8 @@ def _path(template: str, values: dict) -> tuple[Path, str]:
     """The file a rule reads, and how to name it in a message."""
     whole = _TEMPLATE.fullmatch(template)
     text = _fill(template, values)
-    if whole:  # the file a parameter names
-        path = Path(text)
+    if whole:  # the file a parameter names (an Excel file may name its sheet: file.xlsx#Blad2)
+        path = Path(reading.split_sheet(text)[0])
         return (path if path.is_absolute() else config.ROOT / path), text
     return config.data_file(*Path(text).parts), f"data/{text}"
 
@@ -165,6 +166,14 @@ def _path(template: str, values: dict) -> tuple[Path, str]:
 def _read_table(path: Path, shown: str) -> tuple[list[str], list[dict[str, str]]]:
     if not path.is_file():
         raise ParameterError(f"{shown} not found")
+    if not path.resolve().is_relative_to(config.DATA_DIR.resolve()):
+        # a file an analyst supplies: read as the chapter reads it (delimiter, encoding,
+        # Excel sheet, StatLine layout), so a file the chapter accepts passes here too
+        _, sheet = reading.split_sheet(shown)
+        try:
+            return reading.text_records(f"{path}#{sheet}" if sheet else path)
+        except reading.ReadError as exc:
+            raise ParameterError(str(exc)) from None
     stat = path.stat()
     return _parse_table(str(path), stat.st_mtime_ns, stat.st_size)
 
@@ -181,7 +190,7 @@ def _parse_table(path: str, mtime_ns: int, size: int) -> tuple[list[str], list[d
 
 def _column_values(rule: dict, values: dict, key: str) -> tuple[list, str]:
     if key == "choices_in":
-        table, _, column = rule["choices_in"].partition("#")
+        table, _, column = rule["choices_in"].rpartition("#")  # file.xlsx#Blad2#topsector
     else:
         table, column = rule["years_in"], rule.get("column", "year")
     path, shown = _path(table, values)
@@ -229,7 +238,7 @@ def _project_file(value: object) -> bool:
         return True
     if not isinstance(value, str):
         return False
-    path = Path(value)
+    path = Path(reading.split_sheet(value)[0])
     return (path if path.is_absolute() else config.ROOT / path).is_file()
 
 
