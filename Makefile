@@ -13,10 +13,11 @@ KERNEL := regionale-innovatie
 RI_DATA_MIRROR ?= $(if $(wildcard ../shared/data/raw/MANIFEST.tsv),$(abspath ../shared/data/raw),)
 export RI_DATA_MIRROR
 
-.PHONY: help venv data book lab bench test test-fast lint format clean
+.PHONY: help venv data book watch lab bench test test-fast lint format clean
 
 help:
 	@echo "make book      - set up .venv if needed, execute all chapters, build _build/html"
+	@echo "make watch     - build, then rebuild after every change (the analyst's loop; Ctrl-C ends)"
 	@echo "make test      - lint and run the whole test suite (notebooks, book build, browser)"
 	@echo "make test-fast - lint and the unit tests only (no notebooks, book build, browser or raw data)"
 	@echo "make lab       - JupyterLab on the project (kernel $(KERNEL)); open notebooks/<chapter>.ipynb"
@@ -42,6 +43,11 @@ data: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/python -m helpers.build.runner $(foreach p,$(PARAMS),--set $(p)) $(if $(VARIANT),--variant $(VARIANT)) $(if $(JOBS),--jobs $(JOBS))
+
+# The analyst's loop: build, then stay running and rebuild after every change to notebooks/,
+# data/, src/helpers/, book/ or the configuration (same options as `make book`; Ctrl-C ends).
+watch: $(STAMP)
+	$(BIN)/python -m helpers.build.runner --watch $(foreach p,$(PARAMS),--set $(p)) $(if $(VARIANT),--variant $(VARIANT)) $(if $(JOBS),--jobs $(JOBS))
 
 # JupyterLab from .venv on the project folder. The notebooks ask for the kernel $(KERNEL) (this
 # environment's Python, registered by the venv stamp; registered again here in case .venv was

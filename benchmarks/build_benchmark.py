@@ -1,6 +1,7 @@
 """Benchmark the book build on this machine (a script that reports, not a timed test).
 
     .venv/bin/python benchmarks/build_benchmark.py [--jobs N] [--repeat N] [--out FILE]
+                                                   [--watch-only]
 
 On a fresh copy of the project (the files git knows) it measures, as a table:
 
@@ -10,7 +11,10 @@ On a fresh copy of the project (the files git knows) it measures, as a table:
 3. the analyst's loop: the republish after changing one chapter's notebook (a Markdown cell),
    one data file that chapter reads, or one helper module only that chapter imports (each the
    median of ``--repeat`` changes; only that chapter runs, Sphinx reads only its page);
-4. the same notebooks executed by ``jupyter-book build`` itself (``execute_notebooks: force``,
+4. the analyst's loop in watch mode (``ri-book --watch``: one process that keeps the kernel
+   template and Jupyter Book loaded): the same three changes, each timed from the write until
+   the watcher prints that it published (median of ``--repeat``);
+5. the same notebooks executed by ``jupyter-book build`` itself (``execute_notebooks: force``,
    sequential), with the ratio to the clean build (both: median of ``--repeat`` runs);
 
 plus the peak memory of each notebook's kernel and the size of each chapter page with its
@@ -24,12 +28,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -125,6 +132,96 @@ def republish(
     }
 
 
+#: The changes of the analyst's loop in watch mode (kernels forked from the kept template).
+WATCH_LOOP = tuple((label, change) for label, change, kernels in LOOP if kernels == "fork")
+
+
+class _Watcher:
+    """``ri-book --watch`` on ``project``: each line of its output with the time it arrived."""
+
+    def __init__(self, project: Path, jobs: int) -> None:
+        env = dict(
+            os.environ, RI_ROOT=str(project), RI_KERNELS="fork",
+            PYTHONPATH=str(project / "src"), PYTHONUNBUFFERED="1",
+        )  # fmt: skip
+        command = [sys.executable, "-m", "helpers.build.runner", "--watch", "--jobs", str(jobs)]
+        self.process = subprocess.Popen(
+            command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        self.lines: queue.Queue[tuple[float, str] | None] = queue.Queue()
+        self.log: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put((time.perf_counter(), line.rstrip("\n")))
+        self.lines.put(None)
+
+    def until(self, pattern: str, timeout: float = 600) -> tuple[float, list[str]]:
+        """Wait for a line matching ``pattern``: its arrival time and the lines until it."""
+        seen = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                item = self.lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            if item is None:
+                break
+            arrived, line = item
+            seen.append(line)
+            self.log.append(line)
+            if re.search(pattern, line):
+                return arrived, seen
+        sys.exit(f"watcher: no line {pattern!r}:\n" + "\n".join(self.log))
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=60)
+
+
+def watch_loop(project: Path, jobs: int, repeat: int) -> dict[str, list[dict]]:
+    """Start a watcher on the (built) ``project``; after its first build, make each change of
+    :data:`WATCH_LOOP` ``repeat`` times (interleaved), timing it from the write until the
+    watcher reports the publication."""
+    watcher = _Watcher(project, jobs)
+    started = time.perf_counter()
+    watcher.until(r"^\[watch\] watching ")
+    print(f"[bench] watcher ready after {time.perf_counter() - started:.1f} s", flush=True)
+    loop: dict[str, list[dict]] = {label: [] for label, _ in WATCH_LOOP}
+    try:
+        for attempt in range(repeat):
+            for number, (label, change) in enumerate(WATCH_LOOP):
+                time.sleep(2.0)  # as a person would: not at once after the last publication
+                written = time.perf_counter()
+                change(project, 100 + attempt * 10 + number)
+                published, out = watcher.until(r"^\[book\] published: ")
+                _, after = watcher.until(r"^\[watch\] (republished|FAILED|up to date)")
+                out = "\n".join(out + after)
+                if "[watch] republished" not in out:
+                    sys.exit("watcher did not republish:\n" + out)
+                first = re.search(r"^\[book\] \(\d+/\d+\) ", out, re.M)
+                done = re.search(rf"\) {CHAPTER}: done in ([\d.]+) s", out)
+                html = re.search(r"HTML built in ([\d.]+) s \(pages read: (.*)\)", out)
+                rebuilt = re.search(r"\[watch\] republished in ([\d.]+) s", out)
+                building = float(rebuilt.group(1)) if rebuilt and first else float("nan")
+                result = {
+                    "seconds": published - written,
+                    "ran": sorted(set(re.findall(r"\) (\S+): executing", out))),
+                    "notebook": float(done.group(1)) if done else float("nan"),
+                    "html": float(html.group(1)) if html else float("nan"),
+                    "read": html.group(2) if html else "",
+                    # from the write until the build started: the watcher's polling
+                    "noticed": published - written - building,
+                }
+                loop[label].append(result)
+                print(f"[bench] watch mode, after changing {label}: {result['seconds']:.1f} s, executed {result['ran']}, pages read: {result['read']}", flush=True)  # fmt: skip
+    finally:
+        watcher.stop()
+    return loop
+
+
 def load() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -164,6 +261,63 @@ def page_sizes(project: Path) -> dict[str, int]:
     return sizes
 
 
+def watch_rows(watched: dict[str, list[dict]], clean: float) -> list[str]:
+    """Rows of the main table: the republish in watch mode after each change."""
+    rows = []
+    for label, results in watched.items():
+        median = statistics.median(r["seconds"] for r in results)
+        ran = sorted({name for r in results for name in r["ran"]})
+        runs = ", ".join(f"{r['seconds']:.1f}" for r in results)
+        rows.append(f"| **watch mode** (`ri-book --watch`), from writing {label} until published (ran: {', '.join(ran) or 'none'}; runs: {runs}) | {median:.1f} | {median / clean:.2f} |")  # fmt: skip
+    return rows
+
+
+def watch_breakdown(watched: dict[str, list[dict]]) -> list[str]:
+    """Where a republish in watch mode goes (medians)."""
+    lines = [
+        "In watch mode (medians, seconds): from the write until the watcher noticed it and",
+        "started the build (polling every 0.25 s, 0.1 s to settle), the notebook's run in a",
+        "kernel forked from the kept template, the Jupyter Book build, the rest (planning,",
+        "starting the worker, provenance page, publishing):",
+        "",
+        "| change | write to published | noticed | notebook | HTML | rest | pages read |",
+        "|---|--:|--:|--:|--:|--:|---|",
+    ]
+    for label, results in watched.items():
+        med = {k: statistics.median(r[k] for r in results) for k in ("seconds", "noticed", "notebook", "html")}  # fmt: skip
+        rest = med["seconds"] - med["noticed"] - med["notebook"] - med["html"]
+        read = "; ".join(sorted({r["read"] for r in results}))
+        lines.append(f"| {label} | {med['seconds']:.1f} | {med['noticed']:.1f} | {med['notebook']:.1f} | {med['html']:.1f} | {rest:.1f} | {read} |")  # fmt: skip
+    return lines
+
+
+def watch_only(jobs: int, repeat: int, out: Path | None) -> None:
+    """``--watch-only``: a copy built once, then the analyst's loop in watch mode."""
+    load_before = load()
+    with tempfile.TemporaryDirectory(prefix="ri-bench-") as tmp:
+        project = copy_project(Path(tmp) / "project")
+        clean, _ = runner(project, jobs)
+        print(f"[bench] clean build {clean:.1f} s", flush=True)
+        watched = watch_loop(project, jobs, repeat)
+    lines = [
+        f"Watch-mode benchmark ({os.cpu_count()} cores, {jobs} parallel notebooks, "
+        f"{time.strftime('%Y-%m-%d')}; median of {repeat})",
+        "",
+        "| step | seconds | relative |",
+        "|---|--:|--:|",
+        f"| clean build (runner, one run) | {clean:.1f} | 1.00 |",
+        *watch_rows(watched, clean),
+        "",
+        *watch_breakdown(watched),
+        "",
+        f"Load average (1, 5, 15 min) before: {load_before}; after: {load()}.",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    if out:
+        out.write_text(report + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -171,7 +325,14 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="clean builds of each kind to take the median of"
     )
+    parser.add_argument(
+        "--watch-only", action="store_true",
+        help="only the analyst's loop in watch mode (on a copy built once)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.watch_only:
+        watch_only(args.jobs, args.repeat, args.out)
+        return
     load_before = load()
     with tempfile.TemporaryDirectory(prefix="ri-bench-") as tmp:
         cleans, spawns, jbs = [], [], []
@@ -198,6 +359,7 @@ def main() -> None:
                 result = republish(project, args.jobs, change, kernels, attempt * 10 + number)
                 loop[label].append(result)
                 print(f"[bench] after changing {label}: {result['seconds']:.1f} s, executed {result['ran']}, pages read: {result['read']}", flush=True)  # fmt: skip
+        watched = watch_loop(project, args.jobs, args.repeat)
         sizes = page_sizes(project)
     load_after = load()
 
@@ -216,6 +378,7 @@ def main() -> None:
         ran = sorted({name for r in results for name in r["ran"]})
         runs = ", ".join(f"{r['seconds']:.1f}" for r in results)
         lines.append(f"| republish after changing {label} (ran: {', '.join(ran) or 'none'}; runs: {runs}) | {median:.1f} | {median / clean:.2f} |")  # fmt: skip
+    lines += watch_rows(watched, clean)
     lines += [
         f"| `jupyter-book build`, execute_notebooks: force, sequential (runs: {', '.join(f'{j:.1f}' for j in jbs)}) | {jb:.1f} | {jb / clean:.2f} |",
         "",
@@ -234,6 +397,7 @@ def main() -> None:
         rest = med["seconds"] - med["notebook"] - med["html"]
         read = "; ".join(sorted({r["read"] for r in results}))
         lines.append(f"| {label} | {med['seconds']:.1f} | {med['notebook']:.1f} | {med['wait']:.1f} | {med['html']:.1f} | {rest:.1f} | {read} |")  # fmt: skip
+    lines += ["", *watch_breakdown(watched)]
     lines += [
         "",
         f"Speed-up of the clean build over Jupyter Book's own execution: {jb / clean:.2f}x",

@@ -80,7 +80,7 @@ PRELOAD = (
     "requests",
     "yaml",
     "psutil",
-    "myst_nb.ext.glue",
+    # not myst_nb: helpers.presentation.narrative glues without it (its import took ~1 s)
 )
 
 #: Seconds a worker waits for the template's answer before starting its kernel normally.
@@ -176,6 +176,9 @@ def serve(listener: socket.socket) -> None:
     environment) sent with the caller's standard stream descriptors; the answer is the pid.
     Each kernel is a forked child that leaves this loop, and the process, by
     :class:`SystemExit` (:func:`_run_kernel`): only :func:`_main` may call this."""
+    # Ctrl-C in the terminal reaches the template too (same process group): the runner stops
+    # it (a kernel forked from it gets the default handler back, for interrupts)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     set_by_imports = _preload()
     # kernels are reaped automatically (they are watched by pid from the worker side)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
@@ -211,7 +214,9 @@ class KernelTemplate:
     """The template process for one build (runner side); a context manager.
 
     Sets :data:`SERVER_ENV` so that worker processes forked afterwards find it, and on exit
-    stops the template (a kernel still running then exits too: it watches its parent)."""
+    stops the template (a kernel still running then exits too: it watches its parent). Watch
+    mode keeps one across builds (:class:`helpers.build.watch.KeptTemplate`) with
+    :meth:`start`, :meth:`alive` and :meth:`stop`."""
 
     def __init__(self, interpreter_options: list[str] | None = None) -> None:
         self._options = list(interpreter_options or [])  # as in the kernel spec's command
@@ -222,18 +227,27 @@ class KernelTemplate:
         self._listener.listen(64)
         self._process: subprocess.Popen | None = None
 
-    def __enter__(self) -> KernelTemplate:
+    def start(self) -> None:
+        """Start the template process (it imports :data:`PRELOAD`, then answers requests)."""
         fd = self._listener.fileno()
         self._process = subprocess.Popen(
             [sys.executable, *self._options, __file__, str(fd)],
             pass_fds=(fd,),
             stdin=subprocess.DEVNULL,
         )
-        os.environ[SERVER_ENV] = self.address
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        os.environ.pop(SERVER_ENV, None)
+    @property
+    def pid(self) -> int | None:
+        """The template process's id (None before :meth:`start`)."""
+        return self._process.pid if self._process is not None else None
+
+    def alive(self) -> bool:
+        """Whether the template process was started and still runs."""
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self) -> None:
+        """Stop the template process and remove its socket (a kernel still running then exits
+        too: it watches its parent). Once stopped, it cannot be started again."""
         self._listener.close()
         if self._process is not None:
             # Killed, not asked to exit: the template holds nothing to save, and an orderly
@@ -244,6 +258,15 @@ class KernelTemplate:
         import shutil
 
         shutil.rmtree(self._dir, ignore_errors=True)
+
+    def __enter__(self) -> KernelTemplate:
+        self.start()
+        os.environ[SERVER_ENV] = self.address
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.environ.pop(SERVER_ENV, None)
+        self.stop()
 
 
 # --- worker side ----------------------------------------------------------------------------
@@ -336,6 +359,12 @@ class ForkingProvisioner(LocalProvisioner):
     """Starts the kernel from the template when the runner provides one."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        """Start the kernel ``cmd`` (an ipykernel command line) as a fork of the template whose
+        socket ``RI_KERNEL_TEMPLATE`` names, in ``kwargs["cwd"]`` with ``kwargs["env"]``; records
+        its pid in :data:`launched_pids` and the wait in :data:`waited`, and returns the
+        connection info. Falls back to :class:`LocalProvisioner` (a new interpreter) when no
+        template is set or none answers (another command, a timeout, a socket error); raises
+        nothing of its own."""
         address = os.environ.get(SERVER_ENV)
         env = kwargs.get("env") or dict(os.environ)
         cwd = str(kwargs.get("cwd") or Path.cwd())
@@ -356,6 +385,9 @@ class ForkingKernelManager(AsyncKernelManager):
     """An ``AsyncKernelManager`` whose kernels come from the template (see module doc)."""
 
     async def start_kernel(self, **kw: Any) -> None:
+        """Start a kernel as :class:`AsyncKernelManager` does (``kw`` as there), with a
+        :class:`ForkingProvisioner`, made here when the manager has none (kernel id from ``kw`` or a
+        new uuid4)."""
         if self.provisioner is None:  # the manager's own provisioner is made only when None
             import uuid
 

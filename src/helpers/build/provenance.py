@@ -107,5 +107,9 @@ def page(reads: dict[str, list[str]], titles: dict[str, str]) -> str:
 
 
 def write_page(path: Path, reads: dict[str, list[str]], titles: dict[str, str]) -> Path:
+    """Write the provenance page (:func:`page`, MyST Markdown, UTF-8) to ``path`` and return it.
+    ``reads``: chapter -> data files its notebook read (relative to ``data/``, the runner's
+    trace); ``titles``: chapter -> title. Source: ``data/sources.yml``; an invalid registry raises
+    DataSourceError naming the file."""
     path.write_text(page(reads, titles), encoding="utf-8")
     return path

@@ -2,7 +2,7 @@
 then build the book with Jupyter Book, atomically.
 
 ``python -m helpers.build.runner [--set chapter.param=value ...] [--only chapter ...]
-[--variant NAME] [--jobs N] [--force] [--no-build]``
+[--variant NAME] [--jobs N] [--force] [--no-build] [--watch]``
 
 1. **Safe inputs.** Parameters come from ``params.yml`` with command-line overrides (values are
    YAML, so numbers stay numbers; dates become ISO strings). Unknown chapters or parameter
@@ -28,6 +28,9 @@ then build the book with Jupyter Book, atomically.
    writes every page anew, the HTML of a clean build (:func:`build_book`).
 5. **Variants.** ``--variant NAME`` builds into ``_build/variants/NAME/`` (own notebooks, HTML
    and manifest), so a chapter or the book with other years sits next to the default book.
+6. **Watch.** ``--watch`` builds, then stays running and rebuilds (this same build) after every
+   change to the sources, with the kernel template and Jupyter Book kept loaded between
+   builds (:mod:`helpers.build.watch`).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -51,10 +55,14 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from helpers import config
+
+if TYPE_CHECKING:
+    from helpers.build.watch import KeptTemplate
 
 KERNEL_NAME = "regionale-innovatie"
 #: ``RI_KERNELS=spawn`` starts every kernel as a new interpreter instead of forking it from
@@ -69,6 +77,10 @@ class RunnerError(RuntimeError):
 
 @dataclass
 class Chapter:
+    """A chapter of ``params.yml`` (:func:`load_params`): ``name`` (its key), ``notebook``
+    (absolute path), ``parameters`` (name -> value, overrides applied), ``title`` and
+    ``valid`` (the rules per parameter, checked by :mod:`helpers.build.params`)."""
+
     name: str
     notebook: Path
     parameters: dict
@@ -87,6 +99,10 @@ class Target:
 
     @classmethod
     def for_variant(cls, variant: str | None) -> Target:
+        """The default book when ``variant`` is empty (``book/_generated``, ``_build/html``,
+        ``_build/manifest.json``), else ``_build/variants/<variant>/`` (``_generated``,
+        ``html``, ``manifest.json``). Raises RunnerError naming the variant when it has other
+        characters than letters, digits, ``.``, ``_`` and ``-``."""
         if not variant:
             return cls(
                 "default",
@@ -102,6 +118,10 @@ class Target:
 
 @dataclass
 class Plan:
+    """What the build does with one chapter (:func:`plan`): ``run`` whether to execute it,
+    ``reason`` why (printed, kept in the manifest), ``fingerprint`` its inputs before the run
+    (:func:`static_fingerprint`) and ``helper_files`` the helper modules' hashes."""
+
     chapter: Chapter
     run: bool
     reason: str
@@ -308,6 +328,9 @@ def traced_modules(path: Path) -> list[str]:
 
 
 def data_state(files: list[str], globs: list[str]) -> dict[str, str | None]:
+    """Hashes of the data a notebook read (its trace): each of ``files`` (relative to
+    ``data/``) -> sha256 of its content (None when it no longer exists); each glob
+    ``folder/pattern`` -> key ``glob:<pattern>``, the sha256 of the matching file names."""
     state: dict[str, str | None] = {f: _file_sha(config.DATA_DIR / f) for f in files}
     for pattern in globs:
         folder, _, glob = pattern.rpartition("/")
@@ -317,6 +340,10 @@ def data_state(files: list[str], globs: list[str]) -> dict[str, str | None]:
 
 
 def static_fingerprint(chapter: Chapter, env: str, helpers: dict[str, str]) -> dict:
+    """A chapter's inputs known before it runs, for the manifest: ``notebook`` (sha256),
+    ``parameters`` (JSON-normalised), ``parameter_files`` (sha256 of each string parameter
+    naming an existing file), ``helpers`` (as given: module -> hash) and ``environment``
+    (``env``: the hash of the installed packages)."""
     params_files = {
         k: _file_sha(Path(v) if Path(v).is_absolute() else config.ROOT / v)
         for k, v in chapter.parameters.items()
@@ -352,6 +379,9 @@ def book_fingerprint(plans: list[Plan]) -> str:
 
 
 def load_manifest(path: Path) -> dict:
+    """The build record at ``path`` (``_build/manifest.json`` or a variant's): ``version``,
+    ``chapters`` (name -> fingerprint, reads, globs, modules, last_run, ...) and ``book``. A
+    missing, unreadable or other-version file gives an empty record (every chapter runs)."""
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -584,6 +614,10 @@ def load_timings() -> dict[str, float]:
 
 
 def save_timings(results: dict[str, dict]) -> None:
+    """Record the seconds of each chapter in ``results`` (chapter -> result of its run) that
+    ran without error, less the wait for the kernel template, in ``notebook-timings.json`` in
+    the user cache (:func:`helpers.config.cache_dir`); a file that cannot be written is
+    ignored (the timings are only a scheduling hint)."""
     timings = load_timings()
     # the notebook's own time: not the wait for the kernel template at the start of a build
     timings.update(
@@ -613,10 +647,18 @@ def kernel_template(kernel_cmd: list[str], count: int) -> contextlib.AbstractCon
     return kernel_fork.KernelTemplate(interpreter_options=parsed[0])
 
 
-def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dict[str, dict]:
+def execute(
+    plans: list[Plan],
+    stage: Path,
+    *,
+    jobs: int,
+    target: Target,
+    kernels: KeptTemplate | None = None,
+) -> dict[str, dict]:
     """Execute the planned notebooks into ``stage`` in parallel; copy the skipped ones (and
     their assets) from the published target. Raises on the first failure (after the running
-    notebooks finish)."""
+    notebooks finish). ``kernels``: the kernel template kept across builds in watch mode
+    (:class:`helpers.build.watch.KeptTemplate`), instead of one for this build."""
     kernel_cmd = ensure_kernel()
     stage.mkdir(parents=True, exist_ok=True)
     (stage / "_assets").mkdir(exist_ok=True)
@@ -645,7 +687,11 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
     # threads at this point); each notebook still gets its own kernel process.
     context = get_context("fork" if sys.platform == "linux" else "spawn")
     failures = []
-    template = kernel_template(kernel_cmd, len(to_run))
+    if kernels is None:
+        template = kernel_template(kernel_cmd, len(to_run))
+    else:  # watch mode: the template it keeps (started anew if it died or packages changed)
+        environment = next((p.fingerprint.get("environment") for p in plans), None)
+        template = kernels.use(kernel_cmd, environment or environment_hash())
     if not isinstance(template, contextlib.nullcontext):
         print(f"[book] kernels are forked from a template with the libraries imported once ({KERNELS_ENV}=spawn starts each anew)", flush=True)  # fmt: skip
     with template, ProcessPoolExecutor(workers, mp_context=context) as pool:
@@ -665,6 +711,8 @@ def execute(plans: list[Plan], stage: Path, *, jobs: int, target: Target) -> dic
             futures[future] = (number, item)
         preload_book_modules()  # all workers exist now (fork is done): safe to start a thread
         for future in as_completed(futures):
+            if future.cancelled():  # not started: an earlier notebook failed
+                continue
             number, item = futures[future]
             result = future.result()
             results[item.chapter.name] = result
@@ -851,6 +899,33 @@ def build_book(stage: Path, work: Path, strict: bool = True, *, cached: bool = F
     return out / "_build" / "html"
 
 
+#: Signals that would stop a build; held while it publishes (:func:`signals_held`).
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold :data:`HELD_SIGNALS` (Ctrl-C, SIGTERM, SIGHUP) during the block: one that arrives
+    meanwhile is handled right after it, as it would have been, so that a stop never leaves
+    the publication's renames half done. Only in the main thread (the only one in which
+    Python handles signals); elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {
+        signum: signal.signal(signum, lambda number, frame: received.append(number))
+        for signum in HELD_SIGNALS
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        for signum in received:
+            signal.raise_signal(signum)
+
+
 def _swap(new: Path, final: Path) -> None:
     """Replace ``final`` by ``new`` with renames (the old copy is removed last)."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -865,6 +940,10 @@ def _swap(new: Path, final: Path) -> None:
 
 
 def publish(stage: Path, html: Path | None, target: Target) -> None:
+    """Replace the published notebooks (``target.generated``) by ``stage`` (its hidden files
+    dropped) and, when ``html`` is given, the published HTML (``target.html``) by ``html``;
+    each through a ``.new`` sibling and renames, the old copy removed last. ``html`` None
+    (``--no-build``) leaves the published HTML as it is."""
     staged_html = None
     if html is not None:
         staged_html = target.html.with_name(target.html.name + ".new")
@@ -890,6 +969,11 @@ def save_manifest(
     previous: dict,
     book_hash: str | None,
 ) -> None:
+    """Write ``target.manifest`` (JSON). A chapter that ran (in ``results``) gets its
+    fingerprint with the hashes of the helper modules it imported and the data it read, its
+    reads, globs, modules and ``last_run`` (reason, seconds, kernel, kernel_wait, peak_mb); a
+    skipped one keeps its entry from ``previous`` with ``last_skip_reason``. ``book_hash``:
+    the book's fingerprint (None when no HTML was built)."""
     chapters = dict(previous.get("chapters", {}))
     for item in plans:
         name = item.chapter.name
@@ -946,8 +1030,10 @@ def run(
     jobs: int | None = None,
     force: bool = False,
     build: bool = True,
+    kernels: KeptTemplate | None = None,
 ) -> list[Plan]:
-    """Plan, execute, build and publish; returns the plans (what ran and why)."""
+    """Plan, execute, build and publish; returns the plans (what ran and why). ``kernels``:
+    the kernel template a watcher keeps across builds (:mod:`helpers.build.watch`)."""
     manifest = load_manifest(target.manifest)
     plans = plan(chapters, manifest, target, force=force)
     for item in plans:
@@ -971,7 +1057,9 @@ def run(
     if work.exists():
         shutil.rmtree(work)
     stage = book_source(work) / "book" / "_generated"
-    results = execute(plans, stage, jobs=jobs or os.cpu_count() or 1, target=target)
+    results = execute(
+        plans, stage, jobs=jobs or os.cpu_count() or 1, target=target, kernels=kernels
+    )
     write_provenance(plans, results, manifest, stage)
     page, published = stage / "bronnen.md", target.generated / "bronnen.md"
     if published.is_file() and published.read_bytes() == page.read_bytes():
@@ -981,10 +1069,11 @@ def run(
         environment = next((p.fingerprint.get("environment") for p in plans), None)
         key = sphinx_cache_key(work, environment or environment_hash())
         html = build_book(stage, work, cached=restore_sphinx_state(target, work, key))
-    publish(stage, html, target)
-    save_manifest(target, plans, results, manifest, book_hash if html is not None else None)
-    if html is not None:  # published: the next build may start from this one's Sphinx state
-        keep_sphinx_state(target, work, key)
+    with signals_held():  # Ctrl-C, SIGTERM: after the new book has replaced the old one
+        publish(stage, html, target)
+        save_manifest(target, plans, results, manifest, book_hash if html is not None else None)
+        if html is not None:  # published: the next build may start from this one's Sphinx state
+            keep_sphinx_state(target, work, key)
     shutil.rmtree(work, ignore_errors=True)
     if html is not None:
         print(f"[book] published: {target.html / 'index.html'}", flush=True)
@@ -992,6 +1081,11 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line ``ri-book`` (``make book``): ``argv`` (default ``sys.argv[1:]``) with
+    ``--set CHAPTER.PARAM=VALUE``, ``--only``, ``--variant``, ``--jobs``, ``--force``,
+    ``--no-build``, ``--params``. Returns 0, or 1 after printing a RunnerError (a bad
+    override or parameter value, an unknown chapter, a failed notebook or book build); the
+    published book is then left unchanged."""
     parser = argparse.ArgumentParser(prog="ri-book", description=__doc__.splitlines()[0])
     parser.add_argument("--set", action="append", default=[], metavar="CHAPTER.PARAM=VALUE",
                         help="override a parameter from params.yml (repeatable)")  # fmt: skip
@@ -1006,7 +1100,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--params", type=Path, default=None, help="parameter file (default params.yml)"
     )
+    parser.add_argument("--watch", action="store_true",
+                        help="build, then rebuild after every change until Ctrl-C (helpers.build.watch)")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.watch:
+        from helpers.build import watch
+
+        return watch.watch(args)
     started = time.perf_counter()
     try:
         target = Target.for_variant(args.variant)

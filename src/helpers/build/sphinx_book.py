@@ -66,6 +66,10 @@ def _add_static(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    """Sphinx entry point (``_config.yml``, ``extra_extensions``): adds ``static/`` to the static
+    path and ``ri-book.css``; after an HTML build copies ``leaflet.js``/``leaflet.css`` from
+    XStatic-Leaflet into ``_static/leaflet/`` (not with ``RI_LEAFLET=cdn``); drops duplicated
+    inline scripts on every page. Returns the extension metadata (parallel read and write safe)."""
     app.connect("builder-inited", _add_static)
     app.add_css_file("ri-book.css")
     app.connect("build-finished", _copy)
