@@ -6,6 +6,9 @@ import pytest
 
 from helpers import config
 from helpers.chapters import europa
+from helpers.data.checks import UnknownParameterError
+from helpers.geography import nl as geo_nl
+from helpers.presentation import europa as views
 from helpers.presentation import style
 from helpers.presentation.maps import choropleth
 
@@ -232,3 +235,76 @@ def test_tables_as_the_book_shows_them(summary):
     assert list(shown.columns)[1:3] == ["Index RIS 2023 (EU 2016 = 100)", "Score t.o.v. EU 2021"]
     row = provinces.iloc[0]
     assert shown.iloc[0, 2] == f"{row['score_eu']:.1f}".replace(".", ",")
+
+
+# --- GDP per inhabitant in PPS beside the RIS score; contradictions with the publication ----
+
+
+def test_gdp_pps_maps_nuts2024_codes_to_the_ris_provinces():
+    pps = europa.load_gdp_pps()
+    assert set(pps["region"]) == set(geo_nl.PROVINCES["nuts2"])  # NL35/NL36 -> NL31/NL33
+    row = pps[(pps["region"] == "NL31") & (pps["year"] == 2023)].iloc[0]
+    assert row["nuts2024"] == "NL35" and row["gdp_pps_eu100"] == 159
+    nb = pps[(pps["region"] == "NL41") & (pps["year"] == 2023)]["gdp_pps_eu100"].item()
+    assert nb == 137
+    assert europa.gdp_pps_years() == list(range(2010, 2024))
+
+
+def _wealth(year, gdp_year=2023):
+    summary = europa.load_summary(2023)
+    provinces = europa.province_table(europa.scores_for_year(summary, year))
+    return europa.wealth_and_innovation(provinces, year, gdp_year)
+
+
+def test_wealth_and_innovation_ranks_and_correlation():
+    wealth = _wealth(2023)
+    table = wealth.table.set_index("provincie")
+    assert len(table) == 12 and table["rang_ris"].tolist() == list(range(1, 13))
+    assert table.loc["Noord-Brabant", "pps_jaar"] == 137
+    assert table.loc["Utrecht", "pps_gdp_jaar"] == 159  # NL35
+    expected = table["score_eu"].rank().corr(table["pps_jaar"].rank())
+    assert wealth.rank_correlation == pytest.approx(expected)
+    assert wealth.richest == "Noord-Holland" and wealth.poorest == "Drenthe"
+    # Overijssel: 9th on the RIS score, 6th on GDP per inhabitant
+    assert table.loc["Overijssel", "rang_verschil"] == 3 and wealth.richer == ["Overijssel"]
+    assert wealth.more_innovative == []
+
+
+def test_wealth_uses_the_ris_year_and_the_gdp_year():
+    wealth = _wealth(2016)
+    table = wealth.table.set_index("provincie")
+    assert (wealth.year, wealth.gdp_year) == (2016, 2023)
+    assert table.loc["Noord-Brabant", "pps_jaar"] == 132
+    assert table.loc["Noord-Brabant", "pps_gdp_jaar"] == 137
+    assert wealth.richer == ["Zeeland"] and wealth.more_innovative == ["Gelderland"]
+    with pytest.raises(UnknownParameterError, match="2010, 2011"):
+        _wealth(2016, gdp_year=2005)
+
+
+def test_recomputed_2017_contradicts_the_published_order():
+    cmp = europa.method_comparison(europa.load_summary(2023), europa.published_table())
+    first, second, diff = europa.top_of_table(cmp)
+    assert (first, second) == ("Noord-Holland", "Utrecht") and diff < 0.5
+    shifts = {s.provincie: (s.published_rank, s.database_rank) for s in europa.rank_shifts(cmp)}
+    assert shifts == {"Noord-Holland": (3, 1), "Noord-Brabant": (2, 4)}
+    assert europa.rank_shifts(cmp, min_shift=13) == []
+
+
+def test_wealth_and_contradiction_sentences():
+    text = views.wealth_text(_wealth(2016))
+    assert text.startswith("Rijker dan innovatief") and "Zeeland" in text and "Gelderland" in text
+    assert views.correlation_text(0.9).startswith("rijke provincies")
+    assert views.correlation_text(0.2) == "welvaart en innovatie hangen nauwelijks samen"
+    cmp = europa.method_comparison(europa.load_summary(2023), europa.published_table())
+    said = views.contradiction_text(cmp, europa.rank_shifts(cmp), europa.top_of_table(cmp))
+    assert "Noord-Holland en Utrecht in 2017 gelijk" in said
+    assert "Noord-Brabant op plaats 4 (gepubliceerd: 2)" in said
+    assert "Friesland is nu gemiddelde innovator (gepubliceerd: sterke innovator)" in said
+    confirmed = views.contradiction_text(
+        cmp.__class__(
+            **{**cmp.__dict__, "table": cmp.table.assign(group_nl=cmp.table["prestatiegroep"])}
+        ),
+        [],
+        ("A", "B", 3.0),
+    )
+    assert confirmed.startswith("Op de volgorde en de groepen bevestigt")

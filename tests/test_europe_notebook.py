@@ -25,7 +25,7 @@ def _nl(value, decimals):
     return f"{value:,.{decimals}f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
-@pytest.mark.parametrize("year", [2023, 2021])
+@pytest.mark.parametrize("year", [2023, 2021, 2016])
 def test_europe_chapter_follows_the_year(run_notebook, ris, year):
     out = run_notebook("europa", year=year) if year != 2023 else run_notebook("europa")
     glue = read_glue(out)
@@ -53,6 +53,20 @@ def test_europe_chapter_follows_the_year(run_notebook, ris, year):
     # Method comparison: Utrecht's 2017 value in the 2023 database.
     assert glue["europa_utrecht_then_index"] == _nl(_score(ris, "NL31", 2017)[0], 1)
 
+    # Item 4: the text says where the recomputed 2017 contradicts the published table.
+    said = glue["europa_method_contradiction"]
+    assert "Noord-Holland en Utrecht in 2017 gelijk" in said
+    assert "Friesland is nu gemiddelde innovator" in said
+
+    # GDP per inhabitant in PPS (EU = 100): the RIS year and 2023 (NL41: 137), NL35 = Utrecht.
+    assert glue["europa_gdp_year"] == "2023" and glue["europa_gdp_nb"] == "137"
+    assert glue["europa_gdp_richest"] == "Noord-Holland (174)"
+    assert "| Utrecht |" in markdown and "159" in markdown
+    if year == 2016:
+        assert "Zeeland" in glue["europa_gdp_text"] and "Gelderland" in glue["europa_gdp_text"]
+    if year == 2023:
+        assert "Overijssel" in glue["europa_gdp_text"]
+
     # Map: every region of the year on the map, nothing unjoined.
     regions = ris[(ris.year == year) & (ris.region != "EU")]
     assert glue["europa_n_mapped"] == _nl(len(regions), 0)
@@ -66,3 +80,10 @@ def test_unknown_year_stops_with_the_available_years(run_notebook):
     message = str(err.value)
     assert "Year 1999 is not in the RIS 2023 database" in message
     assert "available years: 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023" in message
+
+
+def test_gdp_year_changes_the_second_gdp_column(run_notebook):
+    out = run_notebook("europa", gdp_year=2010)
+    glue = read_glue(out)
+    assert glue["europa_gdp_year"] == "2010" and glue["europa_gdp_nb"] != "137"
+    assert "Bbp per inwoner (KKS, EU = 100) 2010" in markdown_outputs(out)

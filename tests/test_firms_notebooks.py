@@ -41,6 +41,26 @@ def test_firms_chapter_on_open_data(run_notebook):
     assert glue["firms_top4"] == "Amsterdam, Rotterdam, 's-Gravenhage en Utrecht"
     assert glue["firms_pub_half"] == "30"  # the publication's value, shown as published
     assert "Status: benadering" in markdown_outputs(out)
+    assert glue["firms_ref_year"] == "2015" and glue["firms_new_year"] == "2025"
+    assert glue["firms_new_total"] == "2.551.560" and glue["firms_available"] == "2015-2025"
+    assert "Per gemeente is de tabel in geen enkel jaar compleet" in glue["firms_completeness"]
+    assets = {p.name for p in (out.parent / "_assets" / "innovatieve-bedrijven").iterdir()}
+    assert {"corop-kaart.png", "corop-verandering.png"} <= assets
+
+
+def test_firms_chapter_for_its_oldest_and_newest_year(run_notebook):
+    glue = read_glue(run_notebook("innovatieve_bedrijven", corop_year=2015, corop_new_year=2015))
+    assert glue["firms_ref_year"] == glue["firms_new_year"] == "2015"
+    assert glue["firms_new_top3"].startswith("Groot-Amsterdam (171.745)")
+    assert "gelijk aan het referentiejaar (2015)" in glue["firms_change_text"]
+    out = run_notebook("innovatieve_bedrijven", corop_year=2025, corop_new_year=2015)
+    glue = read_glue(out)
+    assert "elf jaar later dan de CIS-telling" in glue["firms_ref_note"]
+    text = glue["firms_change_text"]
+    assert text.startswith("Het vergelijkingsjaar (2015) ligt hier vóór het referentiejaar (2025)")
+    assert "Tussen 2015 en 2025 steeg het aantal bedrijfsvestigingen" in text
+    with pytest.raises(PapermillExecutionError, match="available years: 2015, .*2025"):
+        run_notebook("innovatieve_bedrijven", corop_year=2014)
 
 
 def test_firms_chapter_on_a_cis_file(run_notebook):
@@ -130,12 +150,42 @@ def test_startups_chapter_unknown_year_lists_the_years(run_notebook):
         run_notebook("startups", year=2014)
 
 
+def _larger(year: int) -> pd.DataFrame:
+    table = pd.read_csv(config.PROCESSED_DIR / "cbs" / "establishments_by_size_81644ned.csv")
+    return table[(table["level"] == "corop") & (table["year"] == year)]
+
+
+def test_scaleups_chapter_for_its_oldest_year(run_notebook):
+    out = run_notebook("scale_ups", population_year=2015)
+    glue = read_glue(out)
+    assert glue["su_pop_year"] == "2015"
+    assert glue["su_pop_total"] == _nl(_larger(2015)["vestigingen_10_plus"].sum())
+    assert "een jaar eerder dan het Scale-Up Dashboard" in glue["su_ref_note"]
+    assert glue["su_change_text"].startswith("Tussen 2015 en 2025 steeg het aantal vestigingen")
+    assets = {p.name for p in (out.parent / "_assets" / "scale-ups").iterdir()}
+    assert {"populatie-kaart.png", "populatie-verandering.png"} <= assets
+
+
+def test_scaleups_chapter_for_its_newest_year(run_notebook):
+    out = run_notebook("scale_ups", population_year=2025)
+    glue = read_glue(out)
+    assert glue["su_pop_year"] == "2025" and glue["su_pop_total"] == "106.440"
+    assert glue["su_pop_top"].startswith("Groot-Amsterdam (11.225)")
+    assert "negen jaar later dan het Scale-Up Dashboard" in glue["su_ref_note"]
+    assert "gelijk aan het referentiejaar (2025)" in glue["su_change_text"]
+    assert "Tussen" not in glue["su_change_text"]
+    assets = {p.name for p in (out.parent / "_assets" / "scale-ups").iterdir()}
+    assert "populatie-kaart.png" in assets and "populatie-verandering.png" not in assets
+
+
 def test_scaleups_chapter_both_ways(run_notebook):
     glue = read_glue(run_notebook("scale_ups"))
     assert glue["su_total_2016"] == "3.070" and glue["su_total_2017"] == "3.237"
     assert glue["su_status"].startswith("gepubliceerde totalen")
-    demography = pd.read_csv(config.PROCESSED_DIR / "firms" / "eurostat_bd_nuts3_nl.csv")
-    assert glue["su_pop_total"] == _nl(demography.query("year == 2016")["actief_10_plus"].sum())
+    assert glue["su_pop_year"] == "2016" and glue["su_new_year"] == "2025"
+    assert glue["su_pop_total"] == _nl(_larger(2016)["vestigingen_10_plus"].sum()) == "93.690"
+    assert glue["su_new_total"] == "106.440" and glue["su_available"] == "2015-2025"
+    assert glue["su_change_text"].startswith("Tussen 2016 en 2025 steeg het aantal vestigingen")
 
     out = run_notebook("scale_ups", scaleup_file=str(USER_FILES / "scaleups_synthetic.csv"))
     glue = read_glue(out)

@@ -12,6 +12,7 @@ from helpers.chapters import firms
 from helpers.chapters import innovatieve_bedrijven as chapter
 from helpers.data.checks import UnknownParameterError
 from helpers.presentation import innovatieve_bedrijven as views
+from helpers.presentation.then_now import Period
 
 CIS = Path(__file__).parent / "fixtures" / "user_files" / "cis_synthetic.csv"
 
@@ -97,3 +98,87 @@ def test_sentences_and_tables_of_the_chapter():
     assert f"is {more} geconcentreerd" in text
     assert f"Gini {proxy.knowledge_intensive.gini:.2f}".replace(".", ",") in text
     assert "niet nodig" in views.knowledge_intensive_text(chapter.analyse(str(CIS), 2014, [500]))
+
+
+# --- then and now: establishments per COROP and provincie (CBS 81575NED) ----------------------
+
+
+def _completeness(gemeente_complete: list[bool]) -> pd.DataFrame:
+    rows = []
+    for year, complete in zip((2015, 2016), gemeente_complete, strict=True):
+        rows += [("corop", year, 40, 40, 0, True), ("provincie", year, 12, 12, 0, True)]
+        rows.append(
+            ("gemeente", year, 393, 393 if complete else 334, 0 if complete else 59, complete)
+        )
+    return pd.DataFrame(
+        rows, columns=["level", "year", "regions", "with_values", "missing", "complete"]
+    )
+
+
+def test_complete_years_per_level_of_81575ned():
+    assert chapter.complete_years("corop") == list(range(2015, 2026))
+    assert chapter.complete_years("provincie") == list(range(2015, 2026))
+    assert chapter.complete_years("gemeente") == []  # incomplete every year
+    assert chapter.complete_years("gemeente", _completeness([False, True])) == [2016]
+
+
+def test_an_incomplete_level_is_never_used():
+    with pytest.raises(ValueError, match="'gemeente' of 81575NED is not used"):
+        chapter.regional_establishments(2015, "gemeente")
+    with pytest.raises(UnknownParameterError, match="available years: 2015, .*2025"):
+        chapter.regional_establishments(2014)
+
+
+def test_establishments_per_corop_then_and_now():
+    reference, newest = chapter.corop_establishments(2015), chapter.corop_establishments(2025)
+    table = newest.table
+    assert len(table) == 40 and len(newest.provinces) == 12 and len(newest.map_data) == 40
+    assert newest.total == 2551560 and reference.total == 1637350
+    assert newest.top(1) == [("Groot-Amsterdam", 292415.0)]
+    assert table["aandeel_pct"].sum() == pytest.approx(100)
+    assert newest.provinces["vestigingen"].sum() == pytest.approx(newest.total, abs=100)  # rounded
+    change = chapter.establishment_change(newest, reference)  # either order
+    assert (change.corop.earlier, change.corop.later) == (2015, 2025)
+    assert change.corop.of("CR23") == (171745.0, 292415.0)
+    assert change.corop.n_up == 40
+    assert change.top4_shares == (
+        reference.concentration.top4_share,
+        newest.concentration.top4_share,
+    )
+    assert change.ginis[1] > change.ginis[0]
+
+
+def test_then_and_now_sentences():
+    text = views.completeness_text(chapter.completeness())
+    assert "per COROP-regio en per provincie in alle jaren (2015-2025) compleet" in text
+    assert "Per gemeente is de tabel in geen enkel jaar compleet" in text
+    assert "in 2015 hebben 334 van de 393 gemeenten een waarde, in 2025 288 van de 342" in text
+    assert "alleen in 2016 compleet" in views.completeness_text(_completeness([False, True]))
+    reference, newest = chapter.corop_establishments(2015), chapter.corop_establishments(2025)
+    change = chapter.establishment_change(reference, newest)
+    text = views.change_text(Period(2015, 2025), change)
+    assert text.startswith(
+        "Tussen 2015 en 2025 steeg het aantal bedrijfsvestigingen van 1.637.350 naar 2.551.560 "
+        "(+55,8%); het nam toe in alle 40 COROP-regio's."
+    )
+    assert "zijn sterker geconcentreerd geraakt" in text
+    assert views.change_text(Period(2025, 2025), None).startswith("Het vergelijkingsjaar is")
+    assert "een jaar later dan de CIS-telling" in views.reference_note(2015)
+    assert "gemeentebenadering (70072ned)" in views.reference_note(2015)
+    assert "elf jaar later" in views.reference_note(2025)
+    assert "gemeentebenadering" not in views.reference_note(2025)
+    table = views.province_table(change)
+    assert table.iloc[0].tolist() == ["Flevoland", "37.165", "62.990", "+69,5%"]
+    assert views.corop_figure(newest, "k")["caption"].endswith("2025")
+
+
+def test_the_two_cbs_tables_are_not_compared_as_counts():
+    found = chapter.firm_counts("", 2014, [500, 200, 100])
+    note = views.sources_note(found, chapter.corop_establishments(2015))
+    assert "70072ned telt in 2015 1.418.805 vestigingen" in note
+    assert "81575NED in datzelfde jaar 1.637.350" in note
+    assert "81575NED in 2025 2.551.560" in views.sources_note(
+        found, chapter.corop_establishments(2025)
+    )
+    cis = chapter.firm_counts(str(CIS), 2014, [500])
+    assert "aangeleverde CIS-bestand" in views.sources_note(cis, chapter.corop_establishments(2015))

@@ -28,8 +28,35 @@ def test_rd_2016_changes_the_numbers():
 
 
 def test_unknown_year_lists_the_years():
-    with pytest.raises(UnknownParameterError, match="available years: 2014, 2015, 2016"):
+    with pytest.raises(
+        UnknownParameterError, match="available years: 2012, 2013, 2014, 2015, 2016"
+    ):
         rd.rd_for_year(2019)
+
+
+def test_rd_reads_the_real_82352ned_export():
+    data = rd.load_rd()
+    assert rd.all_years() == [2011, 2012, 2013, 2014, 2015, 2016]
+    # 2011: Groningen and Drenthe are secret, so the year cannot be chosen
+    secret = data[(data["year"] == 2011) & data["rd_mln_euro"].isna()]
+    assert sorted(secret["provincie_naam"]) == ["Drenthe", "Groningen"]
+    assert rd.available_years() == [2012, 2013, 2014, 2015, 2016]
+    with pytest.raises(UnknownParameterError, match="2011"):
+        rd.rd_for_year(2011)
+    # the oldest complete year
+    table = rd.rd_for_year(2012).set_index("provincie_naam")
+    assert table.loc["Groningen", "rd_mln_euro"] == 490 and len(table) == 12
+    # the export has no status: 2016 keeps CBS's mark, other years are final
+    statuses = data.groupby("year")["status"].unique().map(list).to_dict()
+    assert statuses[2016] == ["nader voorlopig"] and statuses[2015] == ["definitief"]
+
+
+def test_rd_equals_the_transcribed_file_where_both_exist():
+    old = pd.read_csv(config.PROCESSED_DIR / "rd" / "cbs_rd_provincie.csv")
+    new = rd.load_rd().merge(old, on=["provincie", "year"], suffixes=("", "_old"))
+    assert len(new) == 36
+    assert (new["rd_mln_euro"] == new["rd_mln_euro_old"]).all()
+    assert (new["status"] == new["status_old"].str.replace(" (**)", "")).all()
 
 
 def test_intensity_is_rd_over_gdp_of_the_latest_vintage():
@@ -39,6 +66,21 @@ def test_intensity_is_rd_over_gdp_of_the_latest_vintage():
     assert inten.loc["Noord-Brabant", "pct_bbp_2023"] == pytest.approx(2837 / 101630.4 * 100)
     assert inten.loc["Noord-Brabant", "pct_bbp_eurostat"] == pytest.approx(2.73)
     assert inten.iloc[0].name == "Noord-Brabant"
+
+
+def test_intensity_with_cbs_regional_gdp():
+    inten = rd.intensity(rd.rd_for_year(2015)).set_index("provincie_naam")
+    gdp = pd.read_csv(config.PROCESSED_DIR / "cbs" / "gdp_85924ned.csv")
+    zh = gdp[(gdp["code"] == "PV28") & (gdp["year"] == 2015)]["bbp_mln_euro"].iloc[0]
+    assert inten.loc["Zuid-Holland", "bbp_cbs"] == zh
+    assert inten.loc["Zuid-Holland", "pct_bbp_cbs"] == pytest.approx(3168 / zh * 100)
+    summary = rd.intensity_summary(rd.intensity(rd.rd_for_year(2015)))
+    national = 13695 / inten["bbp_cbs"].sum() * 100
+    assert summary.cbs_national_pct == pytest.approx(national)
+    assert summary.cbs_first == "Noord-Brabant" == summary.first
+    gap = (inten["pct_bbp_cbs"] - inten["pct_bbp_2023"]).abs()
+    assert summary.cbs_max_diff == pytest.approx(gap.max())
+    assert summary.cbs_max_diff_province == gap.idxmax()
 
 
 def test_intensity_2014_shows_both_gdp_vintages():
@@ -113,7 +155,8 @@ def test_patent_proxy_covers_all_corop_regions():
 
 
 def _cbs(year):
-    raw = pd.read_csv(config.PROCESSED_DIR / "rd" / "cbs_rd_provincie.csv")
+    raw = pd.read_csv(config.PROCESSED_DIR / "cbs" / "rd_82352ned.csv")
+    raw = raw[raw["level"] == "provincie"].rename(columns={"code": "provincie"})
     return raw[raw["year"] == year]
 
 
@@ -238,3 +281,27 @@ def test_sentences_and_tables_as_the_book_shows_them(tmp_path):
     supplied = views.corop_text(rd.corop_measure(str(path), 2015, 2012), str(path))
     assert supplied.status == "aangeleverd" and str(path) in supplied.source
     assert supplied.caption == "Private R&D-uitgaven per COROP-regio in 2015 (miljoen euro)"
+
+
+def test_rd_years_valid_in_params_are_the_complete_years():
+    from helpers.build.params import ParameterError, validate
+    from helpers.build.runner import load_params
+
+    chapter = load_params()["rd"]
+    for year in (2012, 2016):
+        validate("rd", {**chapter.parameters, "year": year}, chapter.valid)
+    for year in (2011, 2017):
+        with pytest.raises(ParameterError, match="2012, 2013, 2014, 2015, 2016"):
+            validate("rd", {**chapter.parameters, "year": year}, chapter.valid)
+
+
+def test_sentences_on_cbs_gdp_and_the_end_of_the_series():
+    from helpers.presentation import rd as views
+
+    summary = rd.intensity_summary(rd.intensity(rd.rd_for_year(2015)))
+    note = views.cbs_gdp_note(summary)
+    assert "85924NED" in note and "1,97%" in note and "ook Noord-Brabant" in note
+    said = views.no_data_after(2016, rd.CBS_PROVISIONAL)
+    assert said.startswith("Na 2016 bestaan geen open regionale R&D-cijfers")
+    assert "CBS markeerde in de tabel 2016 als nader voorlopig" in said
+    assert "statuskolom" not in views.no_data_after(2016, {})

@@ -18,10 +18,11 @@ def _nl(value: float, decimals: int = 0) -> str:
 
 @pytest.fixture(scope="module")
 def cbs_rd():
-    return pd.read_csv(config.PROCESSED_DIR / "rd" / "cbs_rd_provincie.csv")
+    raw = pd.read_csv(config.PROCESSED_DIR / "cbs" / "rd_82352ned.csv")
+    return raw[raw["level"] == "provincie"].rename(columns={"name": "provincie_naam"})
 
 
-@pytest.mark.parametrize("year", [2015, 2016])
+@pytest.mark.parametrize("year", [2012, 2015, 2016])
 def test_rd_chapter_follows_the_year(run_notebook, cbs_rd, year):
     out = run_notebook("rd", year=year)
     glue = read_glue(out)
@@ -30,9 +31,15 @@ def test_rd_chapter_follows_the_year(run_notebook, cbs_rd, year):
     assert glue["rd_total"] == _nl(rows["rd_mln_euro"].sum())
     assert glue["rd_first"] == rows.iloc[0]["provincie_naam"] == "Zuid-Holland"
     assert glue["rd_second_mln"] == _nl(rows.iloc[1]["rd_mln_euro"])
+    assert glue["rd_years"] == "2012-2016"
+    assert glue["rd_no_data_after"].startswith("Na 2016 bestaan geen open regionale R&D-cijfers")
+    assert "85924NED" in glue["rd_int_cbs_note"]
     if year == 2015:
         assert glue["rd_total"] == "13.695" and glue["rd_first_mln"] == "3.168"
         assert glue["rd_status"] == "definitief"
+        assert glue["rd_int_cbs_nl_pct"] == "1,97%"
+    elif year == 2012:
+        assert glue["rd_status"] == "definitief" and glue["rd_int_cbs_nl_pct"] != "1,97%"
     else:
         assert glue["rd_second"] == "Noord-Brabant" and glue["rd_second_mln"] == "3.012"
         assert glue["rd_status"] == "volgens CBS nader voorlopig"
@@ -44,7 +51,9 @@ def test_rd_chapter_follows_the_year(run_notebook, cbs_rd, year):
 
 
 def test_rd_chapter_unknown_year_lists_the_years(run_notebook):
-    with pytest.raises(PapermillExecutionError, match="available years: 2014, 2015, 2016"):
+    with pytest.raises(
+        PapermillExecutionError, match="available years: 2012, 2013, 2014, 2015, 2016"
+    ):
         run_notebook("rd", year=2019)
 
 

@@ -1,5 +1,5 @@
-"""The chapter 'Scale-ups': stated totals, the population of enterprises with 10+ employees, a
-user's Scale-Up Dashboard file (synthetic, tests/fixtures only) and the book's sentences."""
+"""The chapter 'Scale-ups': stated totals, the population of establishments with 10+ persons
+(then and now), a user's Scale-Up Dashboard file (synthetic, tests/fixtures only) and the book's sentences."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers import config
+from helpers.chapters import firms
 from helpers.chapters import scale_ups as chapter
 from helpers.data.checks import DataCheckError, UnknownParameterError
 from helpers.presentation import scale_ups as views
+from helpers.presentation.then_now import Period
 
 SCALEUPS = Path(__file__).parent / "fixtures" / "user_files" / "scaleups_synthetic.csv"
 
@@ -32,19 +35,76 @@ def test_a_stated_figure_must_be_there_once():
         chapter.stated_value(table, "b")
 
 
-def test_population_of_enterprises_with_ten_or_more_employees():
+def _stock(year: int, level: str) -> pd.DataFrame:
+    table = pd.read_csv(config.PROCESSED_DIR / "cbs" / "establishments_by_size_81644ned.csv")
+    return table[(table["level"] == level) & (table["year"] == year)]
+
+
+def test_population_of_establishments_with_ten_or_more_persons():
+    assert chapter.population_years() == list(range(2015, 2026))
     population = chapter.population(2016)
     table = population.table
     assert population.year == 2016 and len(table) == 40 and len(population.map_data) == 40
+    assert len(population.provinces) == 12
+    assert population.total == _stock(2016, "corop")["vestigingen_10_plus"].sum()
     assert table["aandeel_pct"].sum() == pytest.approx(100)
-    randstad = table[table["nuts3"].str[:4].isin(["NL31", "NL32", "NL33"])]
+    assert (table["vestigingen_10_plus"].diff().dropna() <= 0).all()  # most first
+    assert population.top(1) == [("Groot-Amsterdam", 9300.0)]
+    provinces = _stock(2016, "provincie")
+    randstad = provinces[provinces["name"].isin(["Utrecht", "Noord-Holland", "Zuid-Holland"])]
     assert population.randstad_share == pytest.approx(
-        randstad["actief_10_plus"].sum() / table["actief_10_plus"].sum() * 100
+        randstad["vestigingen_10_plus"].sum() / provinces["vestigingen_10_plus"].sum() * 100
     )
     assert population.scaleups_more_in_randstad == (population.randstad_share < 50)
-    assert population.top(1)[0][1] == table["actief_10_plus"].max()
-    with pytest.raises(UnknownParameterError, match="available years"):
-        chapter.population(1990)
+    with pytest.raises(UnknownParameterError, match="available years: 2015, .*2025"):
+        chapter.population(2014)
+    with pytest.raises(ValueError, match="Unknown level 'gemeente'"):
+        chapter.larger_establishments(2016, "gemeente")
+
+
+def test_population_change_between_the_dashboard_year_and_the_newest():
+    change = chapter.population_change(chapter.population(2025), chapter.population(2016))
+    corop = change.corop
+    assert (corop.earlier, corop.later) == (2016, 2025)  # either order
+    assert corop.totals == (93690.0, 106440.0)
+    assert corop.of("CR23") == (9300.0, 11225.0)  # Groot-Amsterdam
+    assert corop.fastest[0] == "Groot-Amsterdam" and corop.slowest[0] == "Het Gooi en Vechtstreek"
+    assert corop.n_up == 38 and len(change.provinces.table) == 12
+    assert change.randstad_shares[0] == pytest.approx(chapter.population(2016).randstad_share)
+
+
+def test_region_change_of_a_count():
+    a = pd.DataFrame({"corop": ["A", "B"], "name": ["a", "b"], "n": [100.0, 50.0]})
+    b = pd.DataFrame({"corop": ["A", "B"], "name": ["a2", "b2"], "n": [110.0, 40.0]})
+    change = firms.region_change(b, a, "corop", "n", (2020, 2016))
+    assert (change.earlier, change.later) == (2016, 2020)
+    assert change.table["name"].tolist() == ["a2", "b2"]  # names of the later year
+    assert change.table["change_pct"].tolist() == pytest.approx([10.0, -20.0])
+    assert change.totals == (150.0, 150.0) and change.total_change_pct == 0
+    assert change.n_up == 1 and change.fastest == ("a2", 10.0) and change.slowest[0] == "b2"
+    with pytest.raises(ValueError, match="regions of 2016 and 2020 differ"):
+        firms.region_change(a, b.head(1), "corop", "n", (2016, 2020))
+
+
+def test_then_and_now_sentences():
+    population, newest = chapter.population(2016), chapter.population(2025)
+    change = chapter.population_change(population, newest)
+    text = views.change_text(Period(2016, 2025), change)
+    assert text.startswith(
+        "Tussen 2016 en 2025 steeg het aantal vestigingen met 10 of meer werkzame personen van "
+        "93.690 naar 106.440 (+13,6%); het nam toe in 38 van de 40 COROP-regio's."
+    )
+    assert "Groot-Amsterdam het sterkst (+21%)" in text
+    assert views.change_text(Period(2025, 2025), None).startswith("Het vergelijkingsjaar is")
+    assert "vóór het referentiejaar" in views.change_text(Period(2025, 2016), change)
+    assert "is dat van het Scale-Up Dashboard" in views.reference_note(2016)
+    assert "een jaar eerder dan het Scale-Up Dashboard" in views.reference_note(2015)
+    assert "negen jaar later" in views.reference_note(2025)
+    table = views.province_table(change)
+    assert list(table.columns) == ["Provincie", "2016", "2025", "Verandering"]
+    assert table.iloc[0].tolist() == ["Utrecht", "7.605", "9.005", "+18,4%"]
+    assert views.slope_figure(change)["data"] is change.corop.table
+    assert "geen scale-ups" in views.population_figure(newest, "k")["caption"]
 
 
 def test_a_dashboard_file_per_gemeente():

@@ -348,3 +348,126 @@ def method_changes(edition: int = 2023) -> MethodChanges:
         published_cut_leader=int(published["grens_leider"]),
         published_cut_strong=int(published["grens_sterk"]),
     )
+
+
+# --- GDP per inhabitant in PPS (EU = 100) beside the RIS index ------------------------------
+
+# Eurostat's GDP per inhabitant in PPS comes in NUTS 2024 codes. Two Dutch regions changed
+# code: Utrecht NL31 -> NL35 and Zuid-Holland NL33 -> NL36 (the gemeente Vijfheerenlanden,
+# formed in 2019 partly from Zuid-Holland, lies in Utrecht; Eurostat gives the whole series on
+# the new boundaries). The RIS database uses NL31/NL33; the other ten codes are unchanged.
+PPS_NUTS2024_TO_RIS = {"NL35": "NL31", "NL36": "NL33"}
+# A province counts as 'richer than innovative' (or the reverse) when its rank by GDP per
+# inhabitant is this many places better (worse) than its rank by RIS score.
+RANK_GAP = 3
+
+
+def load_gdp_pps() -> pd.DataFrame:
+    """Eurostat GDP per inhabitant in PPS (EU27_2020 = 100, whole numbers) for the 12 Dutch
+    provinces: columns ``region`` (the RIS code: NUTS 2024 NL35/NL36 mapped to NL31/NL33 by
+    :data:`PPS_NUTS2024_TO_RIS`), ``nuts2024``, ``year`` and ``gdp_pps_eu100``
+    (``data/processed/eurostat/gdp_pps_eu100_nuts.csv.gz``; 2000-2023, complete from 2010)."""
+    raw = pd.read_csv(config.data_file("processed", "eurostat", "gdp_pps_eu100_nuts.csv.gz"))
+    rows = raw[(raw["country"] == "NL") & (raw["nuts_level"] == 2)].dropna(subset=["gdp_pps_eu100"])
+    rows = rows.rename(columns={"nuts": "nuts2024"})
+    rows["region"] = rows["nuts2024"].replace(PPS_NUTS2024_TO_RIS)
+    columns = ["region", "nuts2024", "year", "gdp_pps_eu100"]
+    return rows[columns].sort_values(["year", "region"], ignore_index=True)
+
+
+def gdp_pps_years() -> list[int]:
+    """Years (ascending) with GDP per inhabitant in PPS for all 12 provinces."""
+    counts = load_gdp_pps().groupby("year")["region"].nunique()
+    return sorted(int(y) for y, n in counts.items() if n == 12)
+
+
+@dataclass(frozen=True)
+class WealthInnovation:
+    """The RIS score of the provinces beside their GDP per inhabitant in PPS (see
+    :func:`wealth_and_innovation`)."""
+
+    year: int  # the RIS year (also the GDP year of the comparison)
+    gdp_year: int  # the second GDP year (default: the newest)
+    table: pd.DataFrame  # 12 provinces, highest RIS score first (columns: see the function)
+    rank_correlation: float  # Spearman, RIS score vs GDP per inhabitant in ``year``
+    richer: list[str]  # provinces whose GDP rank beats their RIS rank by >= RANK_GAP places
+    more_innovative: list[str]  # the reverse
+    richest: str  # highest GDP per inhabitant in ``gdp_year``
+    richest_pps: float
+    poorest: str
+    poorest_pps: float
+
+
+def wealth_and_innovation(
+    provinces: pd.DataFrame, year: int, gdp_year: int, gap: int = RANK_GAP
+) -> WealthInnovation:
+    """``provinces`` (:func:`province_table` of the RIS ``year``) with GDP per inhabitant in
+    PPS (EU = 100) in ``year`` (``pps_jaar``) and ``gdp_year`` (``pps_gdp_jaar``), the ranks
+    (1 = highest) by RIS score (``rang_ris``) and by GDP in ``year`` (``rang_pps``) and
+    ``rang_verschil`` (RIS rank - GDP rank: positive = richer than innovative). Raises
+    :class:`~helpers.data.checks.UnknownParameterError` (listing the years) for a year
+    without GDP for all 12 provinces, :class:`~helpers.data.checks.DataCheckError` when a
+    province does not join."""
+    years = gdp_pps_years()
+    year = checks.check_year(year, years, "Eurostat GDP per inhabitant in PPS (NUTS 2)")
+    gdp_year = checks.check_year(gdp_year, years, "Eurostat GDP per inhabitant in PPS (NUTS 2)")
+    pps = load_gdp_pps().set_index(["year", "region"])["gdp_pps_eu100"]
+    table = provinces[["provincie", "region", "score_eu", "group_nl"]].copy()
+    table["pps_jaar"] = table["region"].map(pps.loc[year])
+    table["pps_gdp_jaar"] = table["region"].map(pps.loc[gdp_year])
+    require(table[["pps_jaar", "pps_gdp_jaar"]].notna().all().all(), "GDP PPS: provinces missing")
+    table = table.sort_values("score_eu", ascending=False, ignore_index=True)
+    table["rang_ris"] = table["score_eu"].rank(ascending=False, method="min").astype(int)
+    table["rang_pps"] = table["pps_jaar"].rank(ascending=False, method="min").astype(int)
+    table["rang_verschil"] = table["rang_ris"] - table["rang_pps"]
+    rich = table.sort_values("pps_gdp_jaar", ascending=False, kind="stable")
+    return WealthInnovation(
+        year=int(year),
+        gdp_year=int(gdp_year),
+        table=table,
+        rank_correlation=float(table["score_eu"].corr(table["pps_jaar"], method="spearman")),
+        richer=table.loc[table["rang_verschil"] >= gap, "provincie"].tolist(),
+        more_innovative=table.loc[table["rang_verschil"] <= -gap, "provincie"].tolist(),
+        richest=str(rich.iloc[0]["provincie"]),
+        richest_pps=float(rich.iloc[0]["pps_gdp_jaar"]),
+        poorest=str(rich.iloc[-1]["provincie"]),
+        poorest_pps=float(rich.iloc[-1]["pps_gdp_jaar"]),
+    )
+
+
+@dataclass(frozen=True)
+class RankShift:
+    """A province whose place in the recomputed publication year differs from the published
+    table (see :func:`rank_shifts`)."""
+
+    provincie: str
+    published_rank: int
+    database_rank: int
+
+
+def rank_shifts(comparison: MethodComparison, min_shift: int = 2) -> list[RankShift]:
+    """Provinces whose rank by score (1 = highest) in ``comparison.table`` (the publication's
+    year in the current database) differs at least ``min_shift`` places from their rank in
+    the published Table 1, largest shift first."""
+    table = comparison.table
+    now = table["score_eu"].rank(ascending=False, method="min").astype(int)
+    then = table["score_eu_pub"].rank(ascending=False, method="min").astype(int)
+    shifts = [
+        RankShift(str(p), int(a), int(b))
+        for p, a, b in zip(table["provincie"], then, now, strict=True)
+        if abs(a - b) >= min_shift
+    ]
+    return sorted(shifts, key=lambda s: -abs(s.published_rank - s.database_rank))
+
+
+def top_of_table(comparison: MethodComparison, level: float = 0.5) -> tuple[str, str, float]:
+    """The first and second province by score in the publication's year in the current
+    database and their difference (points, EU = 100); the two count as level when it is
+    below ``level``."""
+    ordered = comparison.table.sort_values("score_eu", ascending=False, ignore_index=True)
+    first, second = ordered.iloc[0], ordered.iloc[1]
+    return (
+        str(first["provincie"]),
+        str(second["provincie"]),
+        float(first["score_eu"] - second["score_eu"]),
+    )

@@ -12,7 +12,8 @@ here:
   total, the top-4 share, size classes, Lorenz curve), generic over any count per region;
 - the open proxies more than one chapter reads (business establishments 2015, Eurostat
   business demography) and the years they cover (the runner checks parameters against them);
-- counts per gemeente from a user file of one year, on the gemeente map of that year.
+- counts per gemeente from a user file of one year, on the gemeente map of that year;
+- a count per region in two years and its change (:func:`region_change`, "then and now").
 """
 
 from __future__ import annotations
@@ -254,3 +255,66 @@ def demography_for_year(year: int, column: str) -> pd.DataFrame:
     table = data[data["year"] == year].copy()
     table.attrs["year"] = year
     return table.sort_values(column, ascending=False, ignore_index=True)
+
+
+# --- a count per region in two years ----------------------------------------------------------
+
+
+@dataclass
+class RegionChange:
+    """A count per region in two years (result of :func:`region_change`)."""
+
+    earlier: int
+    later: int
+    table: pd.DataFrame  # <key>, name, earlier, later, change_pct; fastest growth first
+    key: str  # the code column of ``table`` (e.g. ``corop``)
+
+    @property
+    def totals(self) -> tuple[float, float]:
+        """The sums of all regions, earlier and later."""
+        return float(self.table["earlier"].sum()), float(self.table["later"].sum())
+
+    @property
+    def total_change_pct(self) -> float:
+        """Change of the sum of all regions (%)."""
+        before, after = self.totals
+        return (after - before) / before * 100
+
+    @property
+    def n_up(self) -> int:
+        """Regions with a larger count in the later year."""
+        return int((self.table["later"] > self.table["earlier"]).sum())
+
+    @property
+    def fastest(self) -> tuple[str, float]:
+        """The region whose count grew most (relatively): (name, %)."""
+        row = self.table.iloc[0]
+        return str(row["name"]), float(row["change_pct"])
+
+    @property
+    def slowest(self) -> tuple[str, float]:
+        """The region whose count grew least (or fell most): (name, %)."""
+        row = self.table.iloc[-1]
+        return str(row["name"]), float(row["change_pct"])
+
+    def of(self, code: str) -> tuple[float, float]:
+        """(earlier, later) count of region ``code`` (``KeyError`` for another code)."""
+        row = self.table.set_index(self.key).loc[code]
+        return float(row["earlier"]), float(row["later"])
+
+
+def region_change(
+    first: pd.DataFrame, second: pd.DataFrame, key: str, column: str, years: tuple[int, int]
+) -> RegionChange:
+    """``column`` per region (by code ``key``) in two tables of the years ``years`` (in either
+    order; the tables in the same order), with names of the later year and the change in
+    percent, fastest growth first. Raises ``ValueError`` when the regions differ."""
+    (y1, t1), (y2, t2) = sorted(zip(years, (first, second), strict=True), key=lambda p: p[0])
+    if set(t1[key]) != set(t2[key]):
+        raise ValueError(f"region_change: the {key} regions of {y1} and {y2} differ")
+    both = t2[[key, "name", column]].rename(columns={column: "later"})
+    both = both.merge(t1[[key, column]].rename(columns={column: "earlier"}), on=key)
+    both["change_pct"] = (both["later"] - both["earlier"]) / both["earlier"] * 100
+    both = both[[key, "name", "earlier", "later", "change_pct"]]
+    both = both.sort_values(["change_pct", key], ascending=[False, True], ignore_index=True)
+    return RegionChange(earlier=int(y1), later=int(y2), table=both, key=key)

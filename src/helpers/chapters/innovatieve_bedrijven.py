@@ -4,8 +4,10 @@ The publication counted innovative firms per gemeente in the CBS Community Innov
 (CIS, a custom table, not open). With that table supplied as ``cis_file`` the chapter
 repeats the analysis; otherwise it uses all business establishments of 2015 (CBS 70072ned)
 as a proxy, with size classes ten times larger and, for comparison, the knowledge-intensive
-services. At province level it shows the CIS-based indicators of the Regional Innovation
-Scoreboard (RIS 2023). The concentration measures are :func:`helpers.chapters.firms.concentration`.
+services. Then and now: all establishments per COROP region and provincie (CBS 81575NED,
+2015-2025) in a reference year and the newest, with the change in between; the gemeenten of
+81575NED are incomplete in every year and are not used (:func:`complete_years`). At province
+level it shows the CIS-based indicators of the Regional Innovation Scoreboard (RIS 2023). The concentration measures are :func:`helpers.chapters.firms.concentration`.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from helpers import config
 from helpers.chapters import firms
-from helpers.data.checks import check_year
+from helpers.data.checks import check_year, require
 from helpers.data.published import load_published
 from helpers.data.tables import dutch_province_indicators
-from helpers.geography import nl, userfiles
+from helpers.geography import nl, userfiles, years
 
 PUBLISHED = "cis2014_gepubliceerd"  # data/published/<name>.csv: the publication's findings
 
@@ -154,6 +157,126 @@ def published() -> pd.Series:
     ``kenmerk`` -> text (``gemeenten_met_helft``, ``top4``, ``aandeel_top4`` in percent,
     ``klasse_200_500``, ``klasse_100_200``); ``data/published/cis2014_gepubliceerd.csv``."""
     return load_published(PUBLISHED, text_columns=("waarde",))["waarde"]
+
+
+# --- then and now: establishments per COROP and provincie, 2015-2025 (CBS 81575NED) -------
+
+PUBLICATION_YEAR = 2014  # the publication's CIS counts per gemeente (figure 5)
+COMPLETE_LEVELS = ("corop", "provincie")  # levels used for a concentration measure when complete
+
+
+def establishments_table() -> pd.DataFrame:
+    """CBS 81575NED as processed (``data/processed/cbs/establishments_81575ned.csv.gz``):
+    establishments on 1 January (``vestigingen``, all sectors) per ``level``, ``code``,
+    ``name`` and ``year``; rows only for regions with a value."""
+    path = config.data_file("processed", "cbs", "establishments_81575ned.csv.gz")
+    return pd.read_csv(path, dtype={"level": str, "code": str, "name": str})
+
+
+def completeness() -> pd.DataFrame:
+    """Per ``level`` and ``year`` of 81575NED: ``regions`` (that year's indeling),
+    ``with_values``, ``missing`` and ``complete``
+    (``data/processed/cbs/establishments_81575ned_completeness.csv``)."""
+    path = config.data_file("processed", "cbs", "establishments_81575ned_completeness.csv")
+    return pd.read_csv(path, dtype={"level": str})
+
+
+def complete_years(level: str, table: pd.DataFrame | None = None) -> list[int]:
+    """The years in which every region of ``level`` has a value in 81575NED (from
+    :func:`completeness`, or ``table`` in its form), ascending; ``[]`` when none."""
+    table = completeness() if table is None else table
+    rows = table[(table["level"] == level) & table["complete"].astype(bool)]
+    return sorted(int(y) for y in rows["year"])
+
+
+def regional_establishments(year: int, level: str = "corop") -> pd.DataFrame:
+    """Establishments per region of ``level`` (``corop``: 40 rows, ``provincie``: 12) on 1
+    January ``year`` (81575NED): code column named after the level, ``name``, ``vestigingen``
+    and the share of the Netherlands (``aandeel_pct``), most first, ``attrs["year"]``.
+
+    Only a level and year without missing regions is used (a concentration measure over an
+    incomplete set of regions would be wrong): raises ``ValueError`` for another level (the
+    gemeenten of 81575NED are incomplete) and
+    :class:`helpers.data.checks.UnknownParameterError` listing :func:`complete_years`."""
+    if level not in COMPLETE_LEVELS:
+        raise ValueError(
+            f"Level {level!r} of 81575NED is not used: levels {', '.join(COMPLETE_LEVELS)}"
+        )
+    year = check_year(year, complete_years(level), f"CBS 81575NED ({level}, complete years)")
+    table = establishments_table()
+    rows = table[(table["level"] == level) & (table["year"] == year)]
+    rows = rows[["code", "name", "vestigingen"]].rename(columns={"code": level})
+    require(rows[level].is_unique, f"81575NED: a {level} twice in {year}")
+    rows["aandeel_pct"] = rows["vestigingen"] / rows["vestigingen"].sum() * 100
+    rows = rows.sort_values(["vestigingen", level], ascending=[False, True], ignore_index=True)
+    rows.attrs["year"] = year
+    return rows
+
+
+@dataclass
+class RegionalCounts:
+    """Result of :func:`corop_establishments`: establishments per COROP and provincie."""
+
+    year: int
+    table: pd.DataFrame  # per COROP (see regional_establishments)
+    provinces: pd.DataFrame  # the same per provincie
+    concentration: firms.Concentration  # over the 40 COROP regions
+    map_data: gpd.GeoDataFrame  # the COROP regions of ``year`` with the columns of ``table``
+
+    @property
+    def total(self) -> float:
+        """Establishments in the Netherlands (the sum of the COROP regions)."""
+        return float(self.table["vestigingen"].sum())
+
+    def top(self, n: int) -> list[tuple[str, float]]:
+        """The ``n`` COROP regions with the most establishments: (name, count), most first."""
+        head = self.table.head(n)
+        return [(str(k), float(v)) for k, v in zip(head["name"], head["vestigingen"], strict=True)]
+
+
+def corop_establishments(year: int) -> RegionalCounts:
+    """Establishments per COROP region and provincie on 1 January ``year``
+    (:func:`regional_establishments`), their concentration over the COROP regions and the
+    COROP table on the map of that year's COROP regions. Errors as in
+    :func:`regional_establishments`; a :class:`helpers.data.checks.DataCheckError` when a
+    region is not on the map."""
+    table = regional_establishments(year)
+    year = table.attrs["year"]
+    map_data, join = nl.join_to_boundaries(table, years.boundaries("corop", year), code="corop")
+    require(not join.unjoined and not join.without_data, join.summary())
+    by_corop = table.set_index("corop")
+    return RegionalCounts(
+        year=year,
+        table=table,
+        provinces=regional_establishments(year, "provincie"),
+        concentration=firms.concentration(by_corop["vestigingen"], by_corop["name"]),
+        map_data=map_data,
+    )
+
+
+@dataclass
+class EstablishmentChange:
+    """Establishments per COROP region and provincie in two years (:func:`establishment_change`)."""
+
+    corop: firms.RegionChange
+    provinces: firms.RegionChange
+    top4_shares: tuple[float, float]  # share (%) of the four largest COROP regions
+    ginis: tuple[float, float]  # Gini over the COROP regions, earlier and later
+
+
+def establishment_change(a: RegionalCounts, b: RegionalCounts) -> EstablishmentChange:
+    """The change between ``a`` and ``b`` (either order) per COROP region and provincie and of
+    the concentration over the COROP regions."""
+    first, second = sorted((a, b), key=lambda r: r.year)
+    pair = (first.year, second.year)
+    return EstablishmentChange(
+        corop=firms.region_change(first.table, second.table, "corop", "vestigingen", pair),
+        provinces=firms.region_change(
+            first.provinces, second.provinces, "provincie", "vestigingen", pair
+        ),
+        top4_shares=(first.concentration.top4_share, second.concentration.top4_share),
+        ginis=(first.concentration.gini, second.concentration.gini),
+    )
 
 
 # --- provinces: RIS ---------------------------------------------------------------------------

@@ -23,18 +23,50 @@ RIS_RD_INDICATORS = {
 }
 
 
-# Schema of the restricted CBS table 'private R&D per COROP region' that a user may supply.
+# The CBS export (82352NED) carries no status column. When the table was transcribed, CBS
+# marked 2016 'nader voorlopig' (further provisional); the table stopped in 2016 and was not
+# revised, so that mark stands and is kept here, for the years it concerns.
+CBS_PROVISIONAL = {2016: "nader voorlopig"}
+
+
 def load_rd() -> pd.DataFrame:
     """CBS R&D expenditure (own personnel, all sectors) per province and year: columns
-    ``provincie``, ``provincie_naam``, ``nuts2``, ``year``, ``status``, ``rd_mln_euro`` (mln
-    euro) and ``rd_arbeidsjaren`` (labour years). Source: CBS StatLine 82352NED, processed to
-    ``data/processed/rd/cbs_rd_provincie.csv``."""
-    return pd.read_csv(config.data_file("processed", "rd", "cbs_rd_provincie.csv"))
+    ``provincie``, ``provincie_naam``, ``nuts2``, ``year``, ``status`` (``definitief``, or
+    :data:`CBS_PROVISIONAL`: the export has no status), ``rd_mln_euro`` (mln euro) and
+    ``rd_arbeidsjaren`` (labour years), 2011-2016 (Groningen and Drenthe 2011 are secret:
+    empty). Source: CBS StatLine 82352NED (the real export),
+    ``data/processed/cbs/rd_82352ned.csv``."""
+    raw = pd.read_csv(config.data_file("processed", "cbs", "rd_82352ned.csv"))
+    rows = raw[raw["level"] == "provincie"].rename(columns={"code": "provincie"})
+    table = nl.PROVINCES.rename(columns={"name": "provincie_naam"}).merge(
+        rows[["provincie", "year", "rd_mln_euro", "rd_arbeidsjaren"]], on="provincie"
+    )
+    table["status"] = table["year"].map(CBS_PROVISIONAL).fillna("definitief")
+    columns = ["provincie", "provincie_naam", "nuts2", "year", "status"]
+    table = table[[*columns, "rd_mln_euro", "rd_arbeidsjaren"]]
+    return table.sort_values(["year", "provincie"], ignore_index=True)
 
 
 def available_years() -> list[int]:
-    """The years (ascending) of CBS 82352NED in :func:`load_rd`."""
+    """The years (ascending) of CBS 82352NED in :func:`load_rd` with a value for all 12
+    provinces (2011 has none for Groningen and Drenthe: secret)."""
+    rd = load_rd().dropna(subset=["rd_mln_euro"])
+    counts = rd.groupby("year")["provincie"].nunique()
+    return sorted(int(y) for y, n in counts.items() if n == 12)
+
+
+def all_years() -> list[int]:
+    """Every year (ascending) of CBS 82352NED, complete or not; the table ends in 2016."""
     return sorted(int(y) for y in load_rd()["year"].unique())
+
+
+def cbs_gdp() -> pd.DataFrame:
+    """CBS regional GDP (85924NED, market prices, current prices, mln euro) per province:
+    columns ``provincie``, ``year``, ``bbp_mln_euro``; 1995-2023
+    (``data/processed/cbs/gdp_85924ned.csv``)."""
+    raw = pd.read_csv(config.data_file("processed", "cbs", "gdp_85924ned.csv"))
+    rows = raw[raw["level"] == "provincie"].rename(columns={"code": "provincie"})
+    return rows[["provincie", "year", "bbp_mln_euro"]].reset_index(drop=True)
 
 
 def rd_for_year(year: int) -> pd.DataFrame:
@@ -42,7 +74,7 @@ def rd_for_year(year: int) -> pd.DataFrame:
     ``aandeel_pct`` (% of the national total) and ``rang`` (1 = largest); ``attrs`` has
     ``year`` and ``total`` (mln euro). Raises
     :class:`~helpers.data.checks.UnknownParameterError` (listing the years) for a year
-    without data."""
+    without data for all 12 provinces (:func:`available_years`)."""
     rd = load_rd()
     year = check_year(year, available_years(), "CBS 82352NED (R&D per province)")
     table = rd[rd["year"] == year].copy()
@@ -69,7 +101,8 @@ def gdp_last_years() -> dict[str, int]:
 
 def intensity(rd_year: pd.DataFrame) -> pd.DataFrame:
     """R&D intensity per province: CBS R&D over Eurostat GDP of each vintage that has the
-    year (``pct_bbp_<vintage>``), next to Eurostat's own regional GERD as % of GDP
+    year (``pct_bbp_<vintage>``) and over CBS regional GDP (85924NED: ``bbp_cbs``, mln euro,
+    and ``pct_bbp_cbs``), next to Eurostat's own regional GERD as % of GDP
     (``pct_bbp_eurostat``, a different survey total) and the difference with it."""
     year = rd_year.attrs["year"]
     out = rd_year[["provincie", "provincie_naam", "nuts2", "rd_mln_euro"]].copy()
@@ -82,6 +115,10 @@ def intensity(rd_year: pd.DataFrame) -> pd.DataFrame:
             vintages.append(vintage)
     if not vintages:
         raise UnknownParameterError(f"No Eurostat GDP for {year} in any vintage")
+    cbs = cbs_gdp()
+    cbs = cbs[cbs["year"] == year].set_index("provincie")["bbp_mln_euro"]
+    out["bbp_cbs"] = out["provincie"].map(cbs)
+    out["pct_bbp_cbs"] = out["rd_mln_euro"] / out["bbp_cbs"] * 100
     panel = eurostat_panel()
     eurostat = panel[panel["year"] == year].set_index("nuts2")["rd_pct_gdp_total"]
     out["pct_bbp_eurostat"] = out["nuts2"].map(eurostat)
@@ -238,6 +275,10 @@ class IntensitySummary:
     eurostat_max_diff_province: str | None
     vintage_max_diff: float | None  # largest |main - oldest vintage| (points); None: one vintage
     vintage_max_diff_province: str | None
+    cbs_national_pct: float = float("nan")  # R&D of all provinces as % of CBS GDP (85924NED)
+    cbs_first: str = ""  # most R&D-intensive province with CBS GDP
+    cbs_max_diff: float = float("nan")  # largest |CBS-GDP intensity - main vintage| (points)
+    cbs_max_diff_province: str = ""
 
 
 def intensity_summary(inten: pd.DataFrame) -> IntensitySummary:
@@ -276,7 +317,19 @@ def intensity_summary(inten: pd.DataFrame) -> IntensitySummary:
         ),
         vintage_max_diff=vintage_diff,
         vintage_max_diff_province=vintage_prov,
+        **_cbs_gdp_fields(inten, col),
     )
+
+
+def _cbs_gdp_fields(inten: pd.DataFrame, col: str) -> dict[str, float | str]:
+    """The intensity with CBS GDP (``pct_bbp_cbs``) against that with Eurostat's (``col``)."""
+    gap = (inten["pct_bbp_cbs"] - inten[col]).abs()
+    return {
+        "cbs_national_pct": float(inten["rd_mln_euro"].sum() / inten["bbp_cbs"].sum() * 100),
+        "cbs_first": str(inten.loc[inten["pct_bbp_cbs"].idxmax(), "provincie_naam"]),
+        "cbs_max_diff": float(gap.max()),
+        "cbs_max_diff_province": str(inten.loc[gap.idxmax(), "provincie_naam"]),
+    }
 
 
 @dataclass(frozen=True)

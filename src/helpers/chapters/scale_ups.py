@@ -2,9 +2,11 @@
 
 The publication mapped scale-ups per gemeente with the Scale-Up Dashboard (Erasmus Centre for
 Entrepreneurship, not open). With the dashboard's counts supplied as ``scaleup_file`` the
-chapter maps them; otherwise it shows the publicly stated totals and the enterprises with 10
-or more employees per NUTS 3 region (Eurostat bd_size_r3): the population scale-ups come from
-by definition, not scale-ups.
+chapter maps them; otherwise it shows the publicly stated totals and the establishments with 10
+or more persons employed per COROP region and provincie (CBS 81644NED, 2015-2025) in the
+dashboard's year and a later one: the population scale-ups come from by definition (a proxy),
+not scale-ups. (Eurostat's enterprises with 10+ employees per NUTS 3, used before, end in 2020
+and cover the same 40 regions; 81644NED replaces them.)
 """
 
 from __future__ import annotations
@@ -16,14 +18,13 @@ import pandas as pd
 
 from helpers import config
 from helpers.chapters import firms
-from helpers.data.checks import require
-from helpers.geography import nl, userfiles
+from helpers.data.checks import check_year, require
+from helpers.geography import nl, userfiles, years
 
 STATED_PREFIX = "Scale-ups (ScaleUp Dashboard"  # rows of stated_figures.csv on the dashboard
 TOTAL_2016 = "Scale-ups (ScaleUp Dashboard 2016), total"
 TOTAL_2017 = "Scale-ups (ScaleUp Dashboard 2017), total"
 RANDSTAD_2016 = "Scale-ups (ScaleUp Dashboard 2016), share in Randstad"
-RANDSTAD_NUTS2 = ("NL31", "NL32", "NL33")  # Utrecht, Noord-Holland, Zuid-Holland
 IN_DUTCH = {"more than half": "meer dan de helft"}  # stated wordings, as the narrative says them
 STATUS_SUPPLIED = "origineel: Scale-Up Dashboard, aangeleverd door de gebruiker"
 STATUS_STATED = (
@@ -78,30 +79,84 @@ def stated_totals(table: pd.DataFrame | None = None) -> StatedTotals:
     )
 
 
+# --- the population: establishments with 10 or more persons (CBS 81644NED) ----------------
+
+REFERENCE_YEAR = 2016  # the publication's Scale-Up Dashboard 2016
+LEVELS = ("corop", "provincie")
+RANDSTAD_PROVINCES = ("PV26", "PV27", "PV28")  # Utrecht, Noord-Holland, Zuid-Holland
+
+
+def stock_table() -> pd.DataFrame:
+    """CBS 81644NED as processed (``data/processed/cbs/establishments_by_size_81644ned.csv``):
+    all establishments on 1 January (``vestigingen``) and those with 10 or more persons
+    employed (``vestigingen_10_plus``) per region (``level``, ``code``, ``name``) and year."""
+    path = config.data_file("processed", "cbs", "establishments_by_size_81644ned.csv")
+    return pd.read_csv(path, dtype={"level": str, "code": str, "name": str})
+
+
+def population_years() -> list[int]:
+    """Years with establishments of 10+ persons for all 40 COROP regions, ascending."""
+    table = stock_table()
+    rows = table[(table["level"] == "corop") & table["vestigingen_10_plus"].notna()]
+    counts = rows.groupby("year")["code"].nunique()
+    return sorted(int(y) for y in counts[counts == 40].index)
+
+
+def larger_establishments(year: int, level: str = "corop") -> pd.DataFrame:
+    """Establishments with 10 or more persons per region of ``level`` (``corop``: 40 rows,
+    ``provincie``: 12) on 1 January ``year``: ``vestigingen_10_plus``, all establishments
+    (``vestigingen``), the share of the Dutch total (``aandeel_pct``) and the share of the
+    region's establishments with 10+ persons (``pct_10_plus``); code column named after the
+    level, most first, ``attrs["year"]``. Raises
+    :class:`helpers.data.checks.UnknownParameterError` listing :func:`population_years` and
+    ``ValueError`` for another level."""
+    if level not in LEVELS:
+        raise ValueError(f"Unknown level {level!r}; levels: {', '.join(LEVELS)}")
+    year = check_year(year, population_years(), "CBS 81644NED (COROP)")
+    table = stock_table()
+    rows = table[(table["level"] == level) & (table["year"] == year)]
+    rows = rows[["code", "name", "vestigingen_10_plus", "vestigingen"]].rename(
+        columns={"code": level}
+    )
+    rows["aandeel_pct"] = rows["vestigingen_10_plus"] / rows["vestigingen_10_plus"].sum() * 100
+    rows["pct_10_plus"] = rows["vestigingen_10_plus"] / rows["vestigingen"] * 100
+    rows = rows.sort_values(["vestigingen_10_plus", level], ascending=[False, True])
+    rows = rows.reset_index(drop=True)
+    rows.attrs["year"] = year
+    return rows
+
+
 @dataclass
 class Population:
-    """Result of :func:`population`."""
+    """Result of :func:`population`: the establishments with 10+ persons in one year."""
 
     year: int
-    table: pd.DataFrame  # 40 NUTS 3 regions, most first: bd_size_r3 columns, name, aandeel_pct
-    map_data: gpd.GeoDataFrame  # the NUTS 3 regions (2021) with the columns of ``table``
+    table: pd.DataFrame  # per COROP (see larger_establishments)
+    provinces: pd.DataFrame  # the same per provincie
+    map_data: gpd.GeoDataFrame  # the 40 COROP regions of ``year`` with the columns of ``table``
 
     @property
     def total(self) -> float:
-        """Active enterprises with 10+ employees in the Netherlands (count)."""
-        return float(self.table["actief_10_plus"].sum())
+        """Establishments with 10+ persons in the Netherlands (the sum of the COROP regions)."""
+        return float(self.table["vestigingen_10_plus"].sum())
 
     @property
     def randstad_share(self) -> float:
-        """Percent of them in the Randstad provinces (:data:`RANDSTAD_NUTS2`)."""
-        in_randstad = self.table["nuts3"].str[:4].isin(RANDSTAD_NUTS2)
-        return float(self.table.loc[in_randstad, "aandeel_pct"].sum())
+        """Percent of them in the Randstad provinces (:data:`RANDSTAD_PROVINCES`)."""
+        rows = self.provinces
+        in_randstad = rows["provincie"].isin(RANDSTAD_PROVINCES)
+        return float(
+            rows.loc[in_randstad, "vestigingen_10_plus"].sum()
+            / rows["vestigingen_10_plus"].sum()
+            * 100
+        )
 
     def top(self, n: int) -> list[tuple[str, float]]:
-        """The ``n`` regions with the most enterprises with 10+ employees: (name, count)."""
+        """The ``n`` COROP regions with the most establishments with 10+ persons."""
         head = self.table.head(n)
         return [
-            (str(k), float(v)) for k, v in zip(head["name"], head["actief_10_plus"], strict=True)
+            (str(k), float(v))
+            for k, v in zip(head["name"], head["vestigingen_10_plus"], strict=True)
         ]
 
     @property
@@ -113,20 +168,41 @@ class Population:
 
 
 def population(year: int) -> Population:
-    """Active enterprises with 10 or more employees per NUTS 3 region in ``year`` (Eurostat
-    bd_size_r3, B-S without holdings; counts), with region names (NUTS 2021) and shares of
-    the Dutch total (percent). Raises :class:`helpers.data.checks.UnknownParameterError`
-    listing the years all 40 regions have; :class:`helpers.data.checks.DataCheckError` when a
-    region is not on the map."""
-    table = firms.demography_for_year(year, "actief_10_plus")
+    """Establishments with 10 or more persons per COROP region and provincie on 1 January
+    ``year`` (:func:`larger_establishments`), the COROP table joined to the map of the COROP
+    regions of that year. Errors as in :func:`larger_establishments`; a
+    :class:`helpers.data.checks.DataCheckError` when a region is not on the map."""
+    table = larger_establishments(year)
     year = table.attrs["year"]
-    nuts3 = nl.boundaries("nuts3", 2021)
-    table = table.merge(nuts3[["code", "name"]], left_on="nuts3", right_on="code")
-    table = table.drop(columns="code")
-    table["aandeel_pct"] = table["actief_10_plus"] / table["actief_10_plus"].sum() * 100
-    map_data, join = nl.join_to_boundaries(table.drop(columns="name"), nuts3, code="nuts3")
+    map_data, join = nl.join_to_boundaries(table, years.boundaries("corop", year), code="corop")
     require(not join.unjoined and not join.without_data, join.summary())
-    return Population(year=year, table=table, map_data=map_data)
+    return Population(
+        year=year,
+        table=table,
+        provinces=larger_establishments(year, "provincie"),
+        map_data=map_data,
+    )
+
+
+@dataclass
+class PopulationChange:
+    """Establishments with 10+ persons in two years (result of :func:`population_change`)."""
+
+    corop: firms.RegionChange
+    provinces: firms.RegionChange
+    randstad_shares: tuple[float, float]  # earlier, later (percent)
+
+
+def population_change(a: Population, b: Population) -> PopulationChange:
+    """The change per COROP region and provincie between ``a`` and ``b`` (either order)."""
+    first, second = sorted((a, b), key=lambda p: p.year)
+    pair = (first.year, second.year)
+    column = "vestigingen_10_plus"
+    return PopulationChange(
+        corop=firms.region_change(first.table, second.table, "corop", column, pair),
+        provinces=firms.region_change(first.provinces, second.provinces, "provincie", column, pair),
+        randstad_shares=(first.randstad_share, second.randstad_share),
+    )
 
 
 @dataclass

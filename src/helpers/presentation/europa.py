@@ -10,7 +10,7 @@ import pandas as pd
 from helpers.chapters import europa as chapter
 from helpers.presentation import style
 from helpers.presentation.charts import bar_chart
-from helpers.presentation.formatting import fmt_number
+from helpers.presentation.formatting import fmt_number, join_dutch
 from helpers.presentation.maps import MapResult, choropleth
 
 # The static map's frame in EPSG:3035 (xmin, ymin, xmax, ymax): mainland Europe to Cyprus.
@@ -101,3 +101,95 @@ def method_chart(comparison: chapter.MethodComparison) -> plt.Figure:
         reference_label="EU = 100",
         xlabel="Score t.o.v. EU (EU = 100)",
     )
+
+
+def wealth_table(wealth: chapter.WealthInnovation) -> pd.DataFrame:
+    """The RIS score beside GDP per inhabitant in PPS
+    (:func:`helpers.chapters.europa.wealth_and_innovation`) as the book shows it: score (one
+    decimal), GDP per inhabitant (EU = 100) in the RIS year and in ``gdp_year``, both ranks."""
+    table = wealth.table
+    columns = {
+        "Provincie": table["provincie"],
+        f"RIS-score t.o.v. EU {wealth.year}": table["score_eu"].map(lambda v: fmt_number(v, 1)),
+        f"Bbp per inwoner (KKS, EU = 100) {wealth.year}": table["pps_jaar"].map(fmt_number),
+    }
+    if wealth.gdp_year != wealth.year:
+        header = f"Bbp per inwoner (KKS, EU = 100) {wealth.gdp_year}"
+        columns[header] = table["pps_gdp_jaar"].map(fmt_number)
+    columns["Rang RIS"] = table["rang_ris"]
+    columns[f"Rang bbp {wealth.year}"] = table["rang_pps"]
+    return pd.DataFrame(columns)
+
+
+def wealth_text(wealth: chapter.WealthInnovation) -> str:
+    """Which provinces are richer than innovative and which the reverse (rank gap of at
+    least :data:`helpers.chapters.europa.RANK_GAP` places), or that none are."""
+    gap = chapter.RANK_GAP
+    parts = []
+    if wealth.richer:
+        parts.append(
+            f"rijker dan innovatief (op bbp per inwoner minstens {gap} plaatsen hoger dan op "
+            f"de RIS-score) is {join_dutch(wealth.richer)}"
+        )
+    if wealth.more_innovative:
+        parts.append(
+            f"innovatiever dan rijk (minstens {gap} plaatsen hoger op de RIS-score) is "
+            f"{join_dutch(wealth.more_innovative)}"
+        )
+    if not parts:
+        return f"Geen provincie staat op de twee ranglijsten {gap} of meer plaatsen uiteen."
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def contradiction_text(
+    comparison: chapter.MethodComparison,
+    shifts: list[chapter.RankShift],
+    top: tuple[str, str, float],
+) -> str:
+    """What the publication's year in the current database contradicts in the published
+    Table 1: a level top (difference below half a point), provinces two or more places from
+    their published rank, provinces in another group; or that it confirms the order."""
+    first, second, diff = top
+    sentences = []
+    if diff < 0.5:
+        sentences.append(
+            f"In de RIS {comparison.edition}-database staan {first} en {second} in "
+            f"{comparison.year} gelijk (verschil {fmt_number(diff, 1)} punt)"
+        )
+    if shifts:
+        moves = join_dutch(
+            [
+                f"{s.provincie} op plaats {s.database_rank} (gepubliceerd: {s.published_rank})"
+                for s in shifts
+            ]
+        )
+        sentences.append(f"de volgorde wijkt af: {moves}")
+    changed = comparison.table[comparison.table["group_nl"] != comparison.table["prestatiegroep"]]
+    if len(changed):
+        groups = join_dutch(
+            [
+                f"{r.provincie} is nu {r.group_nl.lower()} (gepubliceerd: {r.prestatiegroep.lower()})"
+                for r in changed.itertuples()
+            ]
+        )
+        sentences.append(groups)
+    if not sentences:
+        return "Op de volgorde en de groepen bevestigt de herberekening de publicatie."
+    text = "; ".join(sentences)
+    return (
+        "Hier spreken de herberekende cijfers de publicatie tegen. "
+        + text[0].upper()
+        + text[1:]
+        + "."
+    )
+
+
+def correlation_text(rho: float) -> str:
+    """What a rank correlation between RIS score and GDP per inhabitant says, in words:
+    0.7 or more strong, 0.4 or more moderate, below that weak or none."""
+    if rho >= 0.7:
+        return "rijke provincies zijn meestal ook innovatief"
+    if rho >= 0.4:
+        return "welvaart en innovatie hangen redelijk samen, met duidelijke uitzonderingen"
+    return "welvaart en innovatie hangen nauwelijks samen"

@@ -7,9 +7,22 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from helpers.chapters import innovatieve_bedrijven as chapter
-from helpers.presentation.charts import lorenz_chart
-from helpers.presentation.formatting import fmt_number, fmt_percent, join_dutch
+from helpers.presentation.charts import lorenz_chart, slope_chart
+from helpers.presentation.formatting import (
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    join_dutch,
+    join_with_values,
+)
 from helpers.presentation.maps import MapResult, choropleth
+from helpers.presentation.then_now import (
+    Period,
+    change_in_count,
+    change_in_points,
+    year_range,
+    years_apart,
+)
 
 
 def count_map(result: chapter.Analysis) -> MapResult:
@@ -84,4 +97,189 @@ def ris_table(ris: chapter.RisCis) -> pd.DataFrame:
             "Laagste provinciewaarde": ris.ranges["laagste"].map(lambda v: fmt_number(v, 1)),
             "Hoogste provinciewaarde": ris.ranges["hoogste"].map(lambda v: fmt_number(v, 1)),
         }
+    )
+
+
+# --- then and now: establishments per COROP and provincie (CBS 81575NED) ----------------------
+
+CBS_81575_SOURCE = (
+    "CBS, StatLine 81575NED (vestigingen van bedrijven op 1 januari, alle sectoren); benadering "
+    "van de niet-openbare CIS-tabel; bewerking Regionale innovatie in Nederland"
+)
+
+
+def _years_text(done: list[int], every: list[int]) -> str:
+    if not done:
+        return "in geen enkel jaar"
+    if done == every:
+        return f"in alle jaren ({year_range(every)})"
+    return "alleen in " + join_dutch([str(y) for y in done])
+
+
+def completeness_text(table: pd.DataFrame) -> str:
+    """Which levels and years of 81575NED are complete (from
+    :func:`helpers.chapters.innovatieve_bedrijven.completeness` or a table in its form), and
+    that its gemeenten are not used for a concentration measure."""
+    every = sorted(int(y) for y in table["year"].unique())
+    corop = _years_text(chapter.complete_years("corop", table), every)
+    province = _years_text(chapter.complete_years("provincie", table), every)
+    gemeenten = table[table["level"] == "gemeente"].set_index("year")
+    first, last = gemeenten.loc[every[0]], gemeenten.loc[every[-1]]
+    gemeente = _years_text(chapter.complete_years("gemeente", table), every)
+    levels = (
+        f"per COROP-regio en per provincie {corop}"
+        if corop == province
+        else f"per COROP-regio {corop}, per provincie {province}"
+    )
+    return (
+        f"CBS 81575NED is {levels} compleet (elke regio heeft een waarde). Per gemeente is de "
+        f"tabel {gemeente} compleet: in {every[0]} hebben "
+        f"{fmt_number(first['with_values'])} van de {fmt_number(first['regions'])} gemeenten een "
+        f"waarde, in {every[-1]} {fmt_number(last['with_values'])} van de "
+        f"{fmt_number(last['regions'])}. Een concentratiemaat over een onvolledige set gemeenten "
+        "zou niet kloppen; daarom gebruikt dit hoofdstuk de gemeenten van 81575NED niet en "
+        "vergelijkt het de jaren per COROP-regio en provincie."
+    )
+
+
+def corop_figure(counts: chapter.RegionalCounts, name: str) -> dict:
+    """The keyword arguments of ``map_figure`` for the COROP map of ``counts`` (five
+    Fisher-Jenks classes, the count and the share of the Netherlands in the tooltip)."""
+    data = counts.map_data.assign(
+        n_txt=counts.map_data["vestigingen"].map(fmt_number),
+        share_txt=counts.map_data["aandeel_pct"].map(lambda v: fmt_percent(v, 1)),
+    )
+    result = choropleth(
+        data, "vestigingen", scheme="fisher_jenks", k=5,
+        tooltip={"n_txt": f"Vestigingen {counts.year}", "share_txt": "Aandeel in Nederland"},
+        legend_title=f"Vestigingen {counts.year}", projection=28992, figsize=(7, 8),
+        source="CBS", status="benadering",
+    )  # fmt: skip
+    top = join_dutch([region for region, _ in counts.top(3)])
+    return {
+        "result": result,
+        "chapter": "innovatieve-bedrijven",
+        "name": name,
+        "caption": f"Bedrijfsvestigingen per COROP-regio, {counts.year}",
+        "alt": (
+            f"Kaart van de 40 COROP-regio's van {counts.year} naar aantal bedrijfsvestigingen; "
+            f"de meeste in {top}."
+        ),
+        "source": CBS_81575_SOURCE,
+        "status": "benadering",
+        "data": counts.table,
+    }
+
+
+def year_glue(counts: chapter.RegionalCounts, prefix: str) -> dict[str, object]:
+    """Glue values of one year: ``<prefix>_year``, ``_total``, ``_top3``, ``_top4_share`` and
+    ``_gini`` (over the 40 COROP regions)."""
+    return {
+        f"{prefix}_year": str(counts.year),
+        f"{prefix}_total": counts.total,
+        f"{prefix}_top3": join_with_values(counts.top(3)),
+        f"{prefix}_top4_share": fmt_percent(counts.concentration.top4_share, 1),
+        f"{prefix}_gini": fmt_number(counts.concentration.gini, 2),
+    }
+
+
+def reference_note(year: int) -> str:
+    """How the COROP reference year relates to the publication's CIS counts (2014) and the
+    gemeente proxy (2015)."""
+    when = years_apart(year, chapter.PUBLICATION_YEAR)
+    if when == "hetzelfde jaar":
+        return (
+            f"Het referentiejaar per COROP-regio, {year}, is dat van de CIS-telling in de "
+            "publicatie."
+        )
+    proxy = " en het jaar van de open gemeentebenadering (70072ned)" if year == 2015 else ""
+    return (
+        f"Het referentiejaar per COROP-regio is hier {year}, {when} dan de CIS-telling in de "
+        f"publicatie ({chapter.PUBLICATION_YEAR}){proxy}."
+    )
+
+
+def change_text(period: Period, change: chapter.EstablishmentChange | None) -> str:
+    """What moved between the two years, in sentences (only the intro of ``period`` when both
+    years are the same)."""
+    if change is None or period.same:
+        return period.intro()
+    corop = change.corop
+    rising = (
+        "in alle 40 COROP-regio's"
+        if corop.n_up == len(corop.table)
+        else f"in {corop.n_up} van de 40 COROP-regio's"
+    )
+    top4 = change_in_points(*change.top4_shares, 1, subject="hun aandeel")
+    stronger = change.ginis[1] > change.ginis[0]
+    parts = [
+        period.intro(),
+        f"Tussen {corop.earlier} en {corop.later} "
+        f"{change_in_count(*corop.totals, subject='het aantal bedrijfsvestigingen')}; het nam "
+        f"toe {rising}.",
+        f"Relatief groeide {corop.fastest[0]} het sterkst ({fmt_signed(corop.fastest[1], 0)}%), "
+        f"{corop.slowest[0]} het minst ({fmt_signed(corop.slowest[1], 0)}%).",
+        f"Voor de vier grootste COROP-regio's {top4}; de Gini over de COROP-regio's ging van "
+        f"{fmt_number(change.ginis[0], 2)} naar {fmt_number(change.ginis[1], 2)}: de vestigingen "
+        f"zijn {'sterker' if stronger else 'niet sterker'} geconcentreerd geraakt.",
+    ]
+    return " ".join(p for p in parts if p)
+
+
+def slope_figure(change: chapter.EstablishmentChange, highlight: int = 3) -> dict:
+    """The keyword arguments of ``book_figure`` for a slope chart of the COROP regions in both
+    years (logarithmic axis); the ``highlight`` largest and the fastest and slowest growing
+    region in colour."""
+    corop = change.corop
+    largest = corop.table.sort_values("later", ascending=False)["name"].head(highlight)
+    names = list(dict.fromkeys([*largest, corop.fastest[0], corop.slowest[0]]))
+    fig = slope_chart(
+        corop.table, label="name", before="earlier", after="later",
+        before_label=str(corop.earlier), after_label=str(corop.later), highlight=names,
+        ylabel="Bedrijfsvestigingen (logaritmische schaal)", log=True,
+    )  # fmt: skip
+    return {
+        "fig": fig,
+        "chapter": "innovatieve-bedrijven",
+        "name": "corop-verandering",
+        "caption": f"Bedrijfsvestigingen per COROP-regio, {corop.earlier} en {corop.later}",
+        "source": CBS_81575_SOURCE,
+        "alt": (
+            f"Hellingsgrafiek van de 40 COROP-regio's van {corop.earlier} naar {corop.later}; "
+            f"het sterkst gegroeid: {corop.fastest[0]}, het minst: {corop.slowest[0]}."
+        ),
+        "data": corop.table,
+        "status": "benadering",
+    }
+
+
+def province_table(change: chapter.EstablishmentChange) -> pd.DataFrame:
+    """Establishments per provincie in both years and the change, fastest growth first."""
+    rows = change.provinces
+    return pd.DataFrame(
+        {
+            "Provincie": rows.table["name"],
+            str(rows.earlier): rows.table["earlier"].map(fmt_number),
+            str(rows.later): rows.table["later"].map(fmt_number),
+            "Verandering": rows.table["change_pct"].map(lambda v: fmt_signed(v, 1) + "%"),
+        }
+    )
+
+
+def sources_note(found: chapter.FirmCounts, reference: chapter.RegionalCounts) -> str:
+    """How the COROP counts (81575NED) relate to the gemeente counts above: with the proxy
+    the two CBS tables count a different number of establishments in the same year, so their
+    levels are not compared; with a CIS file they count something else altogether."""
+    if found.status_key != "benadering":
+        return (
+            "De COROP-cijfers tellen alle bedrijfsvestigingen, niet de innovatieve bedrijven van "
+            "het aangeleverde CIS-bestand."
+        )
+    when = "in datzelfde jaar" if reference.year == found.year else f"in {reference.year}"
+    return (
+        f"Ook dit zijn alle vestigingen, niet de innovatieve bedrijven. 70072ned telt in "
+        f"{found.year} {fmt_number(found.counts.sum())} vestigingen in de gemeenten, 81575NED "
+        f"{when} {fmt_number(reference.total)} in de COROP-regio's. De twee tabellen komen niet "
+        "op hetzelfde totaal uit; vergelijk daarom de verhoudingen binnen elke tabel, niet de "
+        "aantallen tussen beide."
     )

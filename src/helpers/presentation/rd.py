@@ -76,8 +76,9 @@ def province_chart(table: pd.DataFrame) -> plt.Figure:
 
 def intensity_table(inten: pd.DataFrame) -> pd.DataFrame:
     """R&D intensity per province (:func:`helpers.chapters.rd.intensity`) as the book shows
-    it: R&D (mln euro), % of GDP for each GDP vintage and according to Eurostat, and the
-    difference (percentage points), Dutch numbers with two decimals."""
+    it: R&D (mln euro), % of GDP for each GDP vintage, % of CBS regional GDP (85924NED) and
+    according to Eurostat, and the difference (percentage points), Dutch numbers with two
+    decimals."""
     columns = {
         "Provincie": inten["provincie_naam"],
         "R&D (mln euro)": inten["rd_mln_euro"].map(fmt_number),
@@ -85,6 +86,7 @@ def intensity_table(inten: pd.DataFrame) -> pd.DataFrame:
     percentages = {
         f"% bbp (CBS / Eurostat-bbp {v})": f"pct_bbp_{v}" for v in inten.attrs["vintages"]
     }
+    percentages["% bbp (CBS / CBS-bbp 85924NED)"] = "pct_bbp_cbs"
     percentages["% bbp volgens Eurostat (GERD)"] = "pct_bbp_eurostat"
     percentages["Verschil (procentpunt)"] = "verschil_eurostat"
     for header, column in percentages.items():
@@ -104,6 +106,37 @@ def vintage_note(summary: chapter.IntensitySummary, year: int) -> str:
         f"Voor {year} bestaan beide vintages; het grootste verschil tussen de twee berekeningen "
         f"is {fmt_number(summary.vintage_max_diff, 2)} procentpunt "
         f"({summary.vintage_max_diff_province})."
+    )
+
+
+def cbs_gdp_note(summary: chapter.IntensitySummary) -> str:
+    """The sentence comparing the intensity with CBS regional GDP (85924NED) with that with
+    Eurostat GDP: national figure, most intensive province and the largest difference."""
+    same = "ook" if summary.cbs_first == summary.first else "daarentegen"
+    return (
+        f"Met het regionale bbp van CBS zelf (StatLine 85924NED) komt "
+        f"Nederland op {fmt_percent(summary.cbs_national_pct, 2)} en is {same} "
+        f"{summary.cbs_first} de meest R&D-intensieve provincie; per provincie scheelt het "
+        f"hooguit {fmt_number(summary.cbs_max_diff, 2)} procentpunt met de berekening op het "
+        f"Eurostat-bbp ({summary.cbs_max_diff_province})."
+    )
+
+
+def no_data_after(last_year: int, provisional: dict[int, str]) -> str:
+    """The plain statement that no open regional R&D exists after ``last_year`` (the end of
+    CBS 82352NED), with the provisional marks the chapter keeps (the export has none)."""
+    marks = join_dutch([f"{y} als {mark}" for y, mark in sorted(provisional.items())])
+    kept = (
+        f" De export zelf heeft geen statuskolom; CBS markeerde in de tabel {marks}, en dat "
+        "kenmerk nemen we over."
+        if provisional
+        else ""
+    )
+    return (
+        f"Na {last_year} bestaan geen open regionale R&D-cijfers voor Nederland: CBS "
+        f"publiceert de tabel per provincie (82352NED) niet verder dan {last_year}, en Eurostat "
+        "markeert elke Nederlandse NUTS 2-waarde van de R&D-intensiteit over 2013-2023 als "
+        f"vertrouwelijk. Dit hoofdstuk toont daarom geen tijdreeks tot nu.{kept}"
     )
 
 
