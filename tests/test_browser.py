@@ -1,7 +1,7 @@
 """The built book as readers get it, in headless Chromium (Debian's), with no internet: pages
 load without console errors or failed requests, every interactive map draws all its regions
 and shows tooltips, static figures load, the first map of each chapter is not blank, and pages
-stay readable at 320 px and in print."""
+stay readable at 320 px and in print; table cells keep their words whole at 390 px."""
 
 from __future__ import annotations
 
@@ -153,4 +153,41 @@ def test_static_figures_appear_in_print(browser, site, chapter):
     assert images
     for image in images:
         assert image.is_visible() and image.bounding_box()["height"] > 50
+    page.context.close()
+
+
+# Table cells whose words broke over two lines ('Provinci|e'), or whose content overflows the
+# cell. A break after a written hyphen ('Noord-|Holland' in running text) is no broken word;
+# code (file names, hashes) and links (URLs) may wrap anywhere.
+_BROKEN_CELLS = r"""() => {
+  const bad = [];
+  for (const cell of document.querySelectorAll('article td, article th')) {
+    const overflow = cell.scrollWidth - cell.clientWidth;
+    const broken = [];
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('code, a')) continue;
+      const words = /[^\s-]+-?/g;
+      for (let m = words.exec(node.data); m; m = words.exec(node.data)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0)
+          .map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+    if (overflow > 1 || broken.length) bad.push(`${cell.innerText.trim()} ${overflow} ${broken}`);
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_table_cells_keep_their_words_whole_at_390px(browser, site, path):
+    page, _ = _open(browser, f"{site}/{path}", viewport={"width": 390, "height": 844})
+    bad = page.evaluate(_BROKEN_CELLS)
+    assert bad == [], f"{path}: table cells break or overflow their words: {bad[:5]}"
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{path}: page is {overflow} px wider than a 390 px screen"
     page.context.close()

@@ -10,6 +10,7 @@ import pandas as pd
 from helpers.chapters import europa as chapter
 from helpers.presentation import style
 from helpers.presentation.charts import bar_chart
+from helpers.presentation.figures import format_columns
 from helpers.presentation.formatting import fmt_number, join_dutch
 from helpers.presentation.maps import MapResult, choropleth
 
@@ -47,20 +48,20 @@ def ris_map(
 
 def published_table(published: pd.DataFrame) -> pd.DataFrame:
     """Table 1 of the publication (:func:`helpers.chapters.europa.published_table`) as the
-    book shows it: scores with Dutch decimals (a whole EU score without decimals, as
-    printed) and the group with its '+'/'−' subgroup."""
-    return pd.DataFrame(
+    book shows it: both scores with one Dutch decimal (``125,0`` beside ``136,6``, where the
+    publication printed ``125``) and the group with its '+'/'−' subgroup. The CSV download is
+    ``published`` itself, with the unformatted numbers."""
+    table = pd.DataFrame(
         {
             "Provincie": published["provincie"],
-            "Score t.o.v. NL": published["score_nl"].map(lambda v: fmt_number(v, 1)),
-            "Score t.o.v. EU": published["score_eu"].map(
-                lambda v: fmt_number(v, 1 if v % 1 else 0)
-            ),
+            "Score t.o.v. NL": published["score_nl"],
+            "Score t.o.v. EU": published["score_eu"],
             "Prestatiegroep": (
                 published["prestatiegroep"] + " " + published["subgroep"]
             ).str.strip(),
         }
     )
+    return format_columns(table, {"Score t.o.v. NL": 1, "Score t.o.v. EU": 1})
 
 
 def province_table(

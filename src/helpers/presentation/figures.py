@@ -22,6 +22,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from helpers.presentation.formatting import fmt_number
 from helpers.presentation.status import status_label
 
 ASSETS_DIR = Path("_assets")
@@ -129,6 +130,22 @@ def book_figure(
 def _cell(value: object) -> str:
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     return text.replace("|", "\\|")
+
+
+def format_columns(
+    table: pd.DataFrame, decimals: dict[str, int], *, missing: str = "–"
+) -> pd.DataFrame:
+    """A copy of ``table`` with each column named in ``decimals`` written as Dutch numbers
+    with that column's one number of decimals (:func:`fmt_number`): ``125,0`` beside
+    ``136,6``, never ``125``. Missing values become ``missing``; other columns stay as they
+    are. A name that is not a column is an error."""
+    unknown = [c for c in decimals if c not in table.columns]
+    if unknown:
+        raise KeyError(f"format_columns: no column {', '.join(map(repr, unknown))}")
+    out = table.copy()
+    for column, n in decimals.items():
+        out[column] = [fmt_number(v, n, missing=missing) for v in table[column]]
+    return out
 
 
 def book_table(
