@@ -112,7 +112,8 @@ def test_rvo_file_errors_name_file_and_problem(tmp_path, text, message):
 def test_h2020_match_rate_and_year_filter():
     all_years = topsectoren.h2020(2014, 2020)
     rate = topsectoren.match_rate(all_years)
-    assert 70 < rate.participations < 80 and 80 < rate.amount < 90
+    # FP7 register, Horizon Europe addresses and PC4 postcodes (77% with the FP7 register alone)
+    assert 80 < rate.participations < 90 and 85 < rate.amount < 95
     early = topsectoren.h2020(2014, 2016)
     assert early["start_year"].max() <= 2016
     assert early["project"].nunique() < all_years["project"].nunique()
@@ -154,7 +155,9 @@ def test_theme_measures():
     assert htsm.amount == 400_000 and htsm.links_shown == 1
     assert htsm.top_places(1)["gemeente"].tolist() == ["GM0772"]  # Eindhoven: 300,000
     assert htsm.top_place_share == pytest.approx(75)
-    assert htsm.top_hub_share == pytest.approx(50)  # two places, one link
+    # two places, one link of one project: each takes part in the one collaboration (not 50%,
+    # the share of link ends)
+    assert htsm.collaborations == 1 and htsm.top_hub_share == pytest.approx(100)
     lsh = topsectoren.theme(found, "LSH", 2, 2)
     assert len(lsh.net.edges) == 2 and lsh.links_shown == 0  # each link has one project
     assert lsh.slot == 2 and lsh.places["mln"].sum() == pytest.approx(0.5)
@@ -185,8 +188,11 @@ def test_the_most_central_theme_holds_the_largest_share_in_one_place():
     chosen = [topsectoren.theme(found, name, 1, 2) for name in found.themes]
     shares = {}
     for theme in chosen:
+        # collaborations the strongest place takes part in, of all the theme's collaborations
+        # (summed link weight; the strengths add up to twice that)
         strength = theme.net.nodes["strength"]
-        shares[theme.name] = strength.iloc[0] / strength.sum() * 100
+        shares[theme.name] = strength.iloc[0] / theme.net.edges["projecten"].sum() * 100
+        assert strength.sum() == 2 * theme.net.edges["projecten"].sum()
     comparison = topsectoren.compare(chosen)
     assert comparison.most_central["thema"] == max(shares, key=shares.get)
     assert comparison.most_central["top_hub_aandeel_pct"] == pytest.approx(max(shares.values()))
@@ -199,15 +205,156 @@ def test_what_the_book_writes_about_the_themes():
     values = views.theme_values(topsectoren.theme(found, "HTSM", 1, 1))
     assert values["projects"] == "1" and values["links"] == "1" and values["links_shown"] == "1"
     assert values["amount"] == "0,4" and values["top_place_share"] == "75%"
+    assert values["participations"] == "2" and values["collaborations"] == "1"
     assert values["hubs"] in {"Eindhoven (1) en Delft (1)", "Delft (1) en Eindhoven (1)"}
     assert values["cross"] == "100%" and values["topsector"] == "HTSM"
     chosen = [topsectoren.theme(found, name, 1, 1) for name in ("LSH", "Water")]
     text = views.comparison_values(topsectoren.compare(chosen))
     assert text["most_cross"] == "LSH (100%)" and text["least_cross"] == "Water (0%)"
     assert text["hubs"] == "Utrecht (LSH) en Delft (Water)"
+    assert text["central"] == "LSH, waar Utrecht aan 2 van de 2 samenwerkingen deelneemt (100%)"
+    assert text["hubs_pattern"].endswith("telkens ergens anders.")
+    comparison = topsectoren.compare(chosen)
+    comparison.table["top_hub"] = "Delft"  # both themes with the same strongest place
+    assert views.comparison_values(comparison)["hubs_pattern"] == (
+        "Niet elk thema heeft een eigen zwaartepunt: Delft is het sterkste knooppunt van LSH "
+        "en Water."
+    )
     table = views.overview_table(topsectoren.overview(found.data, ["Water"]))
     assert table.iloc[0].tolist() == ["Water", "1", "2", "1", "Delft en Rotterdam", "0%"]
     unmatched = topsectoren.MatchRate(80.0, 90.0, 10, pd.Series({"DELFT": 3, "LEIDEN": 2}))
     assert views.unmatched_text(unmatched) == "Delft (3) en Leiden (2)"
     unmatched.unmatched_places = pd.Series(dtype=int)
     assert views.unmatched_text(unmatched) == "geen"
+
+
+def test_amounts_counts_and_shares_on_one_stated_base():
+    # one theme: project P with Eindhoven (60), Delft (20) and an unplaced participant (20);
+    # project Q with Eindhoven and Delft (0 each): 2 collaborations, Eindhoven in both
+    rows = pd.DataFrame(
+        {
+            "project": ["P", "P", "P", "Q", "Q"],
+            "gemeente": ["GM0772", "GM0503", None, "GM0772", "GM0503"],
+            "bedrag": [60.0, 20.0, 20.0, 0.0, 0.0],
+        }
+    )
+    theme = topsectoren.Theme("T", 1, rows, topsectoren.network(rows), 1, "–")
+    assert theme.n_participations == 5 and theme.n_placed == 4
+    assert theme.amount == 100 and theme.placed_amount == 80
+    assert theme.placed_amount_share == pytest.approx(80)
+    assert theme.top_place_share == pytest.approx(75)  # 60 of the placed 80
+    assert theme.top_place_share_all == pytest.approx(60)  # 60 of all 100
+    assert theme.collaborations == 2 and theme.top_hub_share == pytest.approx(100)
+
+
+HTSM_PLACED = "663,9"
+WAGENINGEN = (126, 234)  # 54%, not 126 of 468 link ends (27%)
+DEFAULT_THEMES = ["Hightech en materialen", "Gezondheid", "Voedsel en bio-economie", "Energie"]
+
+
+def _default_data_independently() -> pd.DataFrame:
+    """Dutch H2020 participations 2014-2020 with gemeente and theme, read here from the
+    processed files (not through :func:`topsectoren.h2020`): the FP7 address, else the Horizon
+    Europe address of the same PIC; the postcode's woonplaats, else its 2021 gemeente, else the
+    city as written."""
+    processed = Path(__file__).parents[1] / "data" / "processed" / "topsectors"
+    parts = pd.read_csv(processed / "h2020_nl_participations.csv.gz", dtype=str)
+    parts = parts[parts["start_year"].astype(float).between(2014, 2020)]
+    parts["contribution"] = parts["contribution"].astype(float)
+    he = pd.read_csv(processed / "he_nl_addresses.csv", dtype=str).drop_duplicates("pic")
+    parts = parts.merge(he, on="pic", how="left", suffixes=("", "_he"))
+    from_he = parts["plaats"].isna()
+    for column in ("plaats", "postcode"):
+        parts.loc[from_he, column] = parts.loc[from_he, f"{column}_he"]
+    pc4 = pd.read_csv(processed / "pc4_plaats_gemeente_2021.csv", dtype=str).set_index("pc4")
+    digits = parts["postcode"].str[:4]
+    gemeente = pd.Series(pd.NA, index=parts.index, dtype="string")
+    for names in (digits.map(pc4["plaats_pc4"]), digits.map(pc4["gemeente_pc4"]), parts["plaats"]):
+        gemeente = gemeente.fillna(nl.place_to_gemeente(names))
+    parts["gemeente"] = gemeente
+    programmes = pd.read_csv(processed / "h2020_programme_parts_nl.csv", dtype={"rcn": str})
+    mapping = topsectoren.themes().set_index("programme_part")["thema"]
+    programmes["thema"] = programmes["programme_part"].map(mapping).fillna("Overig")
+    return parts.merge(programmes[["rcn", "thema"]].drop_duplicates(), on="rcn")
+
+
+def test_the_book_states_amounts_counts_and_shares_on_the_same_base():
+    from helpers.presentation import topsectoren as views
+
+    data = _default_data_independently()
+    found = topsectoren.chapter_data("", 2014, 2020, DEFAULT_THEMES)
+    for slot, name in enumerate(DEFAULT_THEMES, start=1):
+        rows = data[data["thema"] == name]
+        placed = rows[rows["gemeente"].notna()]
+        per_place = placed.groupby("gemeente")["contribution"].sum()
+        values = views.theme_values(topsectoren.theme(found, name, slot, 2))
+        # all participations and their amount, and the placed ones, each counted on its base
+        assert values["participations"] == f"{len(rows):,}".replace(",", ".")
+        assert values["projects_all"] == f"{rows['rcn'].nunique():,}".replace(",", ".")
+        assert values["amount"] == f"{rows['contribution'].sum() / 1e6:.1f}".replace(".", ",")
+        assert values["participations_placed"] == f"{len(placed):,}".replace(",", ".")
+        assert values["amount_placed"] == f"{placed['contribution'].sum() / 1e6:.1f}".replace(
+            ".", ","
+        )
+        share_placed = placed["contribution"].sum() / rows["contribution"].sum() * 100
+        assert values["amount_placed_share"] == f"{share_placed:.0f}%"
+        # the top place's share of the placed amount and of the amount of all participations
+        top = per_place.max()
+        assert values["top_place_share"] == f"{top / placed['contribution'].sum() * 100:.0f}%"
+        assert values["top_place_share_all"] == f"{top / rows['contribution'].sum() * 100:.0f}%"
+    # HTSM: 822,8 million for all participations, HTSM_PLACED of them placed (575,0 with the
+    # FP7 register alone)
+    htsm = views.theme_values(topsectoren.theme(found, DEFAULT_THEMES[0], 1, 2))
+    assert (htsm["amount"], htsm["amount_placed"]) == ("822,8", HTSM_PLACED)
+
+
+def test_a_hubs_share_counts_collaborations_not_link_ends():
+    from helpers.presentation import topsectoren as views
+
+    data = _default_data_independently()
+    food = data[(data["thema"] == "Voedsel en bio-economie") & data["gemeente"].notna()]
+    collaborations = with_wageningen = 0
+    for _, places in food.groupby("rcn")["gemeente"]:
+        unique = sorted(set(places))
+        pairs = [(a, b) for i, a in enumerate(unique) for b in unique[i + 1 :]]
+        collaborations += len(pairs)
+        with_wageningen += sum("GM0289" in pair for pair in pairs)  # Wageningen
+    assert (with_wageningen, collaborations) == WAGENINGEN  # (91, 160) with FP7 alone
+    found = topsectoren.chapter_data("", 2014, 2020, DEFAULT_THEMES)
+    chosen = [topsectoren.theme(found, n, i, 2) for i, n in enumerate(DEFAULT_THEMES, 1)]
+    text = views.comparison_values(topsectoren.compare(chosen))
+    share = with_wageningen / collaborations * 100
+    assert text["central"] == (
+        f"Voedsel en bio-economie, waar Wageningen aan {with_wageningen} van de "
+        f"{collaborations} samenwerkingen deelneemt ({share:.0f}%)"
+    )
+
+
+def test_horizon_europe_joins_horizon_2020_with_the_rate_per_programme():
+    from helpers.presentation import topsectoren as views
+
+    data = topsectoren.h2020(2014, 2025)
+    assert set(data["programma"]) == {"H2020", "HE"} and data["start_year"].max() == 2025
+    # Horizon Europe clusters map to the same themes as the Horizon 2020 parts
+    he = data[data["programma"] == "HE"]
+    assert set(DEFAULT_THEMES) <= set(he["thema"])
+    # Dutch H2020 participations, all start years: at least 84% placed (90% of the amount)
+    h2020 = topsectoren.match_rate(data[data["programma"] == "H2020"])
+    assert round(h2020.participations) >= 84 and round(h2020.amount) >= 90
+    assert topsectoren.match_rate(he).participations > 95  # addresses with every participation
+    found = topsectoren.chapter_data("", 2014, 2025, DEFAULT_THEMES)
+    text = views.match_periods_text(found)
+    assert text.startswith("Horizon 2020 (projecten gestart 2014-2021): ")
+    assert "Horizon Europe (projecten gestart 2021-2025): " in text
+    he_rate = topsectoren.match_rate(found.data[found.data["programma"] == "HE"])
+    assert f"2021-2025): {he_rate.participations:.0f}% van de deelnames" in text
+
+
+def test_the_valid_start_years_are_those_of_the_data():
+    from helpers.build.runner import load_params
+
+    valid = load_params()["topsectoren"].valid
+    for param in ("start_year", "end_year"):
+        rule = next(r for r in valid[param] if r.get("unless") == "rvo_file")
+        assert rule["choices"] == topsectoren.start_years()  # 2014 .. LAST_YEAR (2025)
+    assert topsectoren.start_years()[-1] == topsectoren.LAST_YEAR == 2025

@@ -29,6 +29,50 @@ def test_year_range_changes_networks_and_numbers(run_notebook):
     assert full["ts_1_projects"] == f"{net.n_projects:,}".replace(",", ".")
     assert full["ts_1_hubs"].startswith(net.nodes.iloc[0]["naam"].lstrip("'"))
     assert full["ts_match"] == f"{topsectoren.match_rate(data).participations:.0f}%"
+    # amounts and counts on the same base: all participations, then the placed ones
+    htsm = data[data["thema"] == "Hightech en materialen"]
+    placed = htsm.dropna(subset=["gemeente"])
+    assert full["ts_1_participations"] == f"{len(htsm):,}".replace(",", ".")
+    assert full["ts_1_amount"] == f"{htsm['bedrag'].sum() / 1e6:.1f}".replace(".", ",")
+    assert full["ts_1_participations_placed"] == f"{len(placed):,}".replace(",", ".")
+    assert full["ts_1_amount_placed"] == f"{placed['bedrag'].sum() / 1e6:.1f}".replace(".", ",")
+    # a hub's share: the collaborations (summed link weight) it takes part in, not link ends
+    assert full["ts_1_collaborations"] == f"{net.edges['projecten'].sum():,}".replace(",", ".")
+    shares = {}
+    for name in ["Hightech en materialen", "Gezondheid", "Voedsel en bio-economie", "Energie"]:
+        theme_net = topsectoren.network(data[data["thema"] == name])
+        hub, total = theme_net.nodes.iloc[0], theme_net.edges["projecten"].sum()
+        shares[name] = (hub["strength"] / total * 100, hub["naam"], hub["strength"], total)
+    central = max(shares, key=lambda name: shares[name][0])
+    share, hub_name, hub_links, total = shares[central]
+    assert full["ts_cmp_central"] == (
+        f"{central}, waar {hub_name} aan {hub_links} van de {total} samenwerkingen deelneemt "
+        f"({share:.0f}%)"
+    )
+
+
+def test_horizon_europe_years_and_the_match_rate_per_period(run_notebook):
+    glue = read_glue(run_notebook("topsectoren", start_year=2014, end_year=2025))
+    assert glue["ts_period"] == "2014-2025"
+    found = topsectoren.chapter_data(
+        "",
+        2014,
+        2025,
+        ["Hightech en materialen", "Gezondheid", "Voedsel en bio-economie", "Energie"],
+    )
+    rates = found.match_by_programme
+    assert list(rates) == ["Horizon 2020", "Horizon Europe"]
+    for label, (years, rate) in rates.items():
+        assert (
+            f"{label} (projecten gestart {years}): {rate.participations:.0f}%"
+            in glue["ts_match_periods"]
+        )
+    assert (
+        int(glue["ts_1_projects_all"].replace(".", ""))
+        > found.data.query("programma == 'H2020' and thema == 'Hightech en materialen'")[
+            "project"
+        ].nunique()
+    )
 
 
 def test_rvo_file_goes_through_the_same_functions(run_notebook):

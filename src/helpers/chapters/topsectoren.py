@@ -1,14 +1,18 @@
 """Chapter 'Topsectoren': where research collaborates, as maps and networks between places.
 
-Open substitute for the restricted RVO data: Horizon 2020 participations of Dutch
-organisations (CORDIS), placed in CBS gemeenten (2016) by their address in the FP7
-organisation register, grouped into themes close to the topsectors
-(``data/topsectors/themes.csv``). An analyst with the RVO data supplies it in the documented
+Open substitute for the restricted RVO data: Horizon 2020 and Horizon Europe participations
+of Dutch organisations (CORDIS), placed in CBS gemeenten (2016) by their address (Horizon 2020:
+the FP7 organisation register, else the Horizon Europe address of the same PIC; the postcode
+through the PC4 table, else the city, :func:`place`), grouped into themes close to the
+topsectors (``data/topsectors/themes.csv``, one table for both programmes). An analyst with the RVO data supplies it in the documented
 schema (:func:`load_rvo`); the same functions then draw the maps and networks.
 
 Network: nodes are gemeenten; two gemeenten are linked once per project in which both have a
 participant (a project with n distinct Dutch places gives n(n-1)/2 links; a place is never
-linked to itself); the weight of a link is its number of projects.
+linked to itself); the weight of a link is its number of projects. A *collaboration* is one
+pair of places in one project: a theme's collaborations are its summed link weight, and a
+place's strength is the number of collaborations it takes part in (so the strengths add up
+to twice the collaborations, once per end of a link).
 """
 
 from __future__ import annotations
@@ -33,36 +37,77 @@ def themes() -> pd.DataFrame:
     return pd.read_csv(config.data_file("topsectors", "themes.csv"), dtype=str)
 
 
+LAST_YEAR = 2025  # last start year drawn: Horizon Europe projects starting later are few
+PROGRAMMES = {"H2020": "Horizon 2020", "HE": "Horizon Europe"}
+
+
+def _read(name: str, **kwargs) -> pd.DataFrame:
+    return pd.read_csv(config.data_file("processed", "topsectors", name), **kwargs)
+
+
 def _participations() -> pd.DataFrame:
-    return pd.read_csv(
-        config.data_file("processed", "topsectors", "h2020_nl_participations.csv.gz"),
-        dtype={"pic": str, "postcode": str},
-    )
+    """Dutch participations of both programmes (column ``programma``: H2020 or HE), start years
+    up to :data:`LAST_YEAR`. A Horizon 2020 organisation not in the FP7 register gets the
+    address it has in Horizon Europe (same PIC); the postcodes of both get their woonplaats and
+    gemeente from the PC4 table."""
+    text = {"pic": str, "postcode": str}
+    h2020 = _read("h2020_nl_participations.csv.gz", dtype=text)
+    he = _read("he_nl_participations.csv.gz", dtype=text)
+    addresses = _read("he_nl_addresses.csv", dtype=str).set_index("pic")
+    missing = h2020["plaats"].isna()
+    for column in ("plaats", "postcode", "plaats_pc4", "gemeente_pc4"):
+        if column not in h2020:
+            h2020[column] = pd.NA
+        h2020.loc[missing, column] = h2020.loc[missing, "pic"].map(addresses[column])
+    pc4 = _read("pc4_plaats_gemeente_2021.csv", dtype=str).set_index("pc4")
+    digits = h2020["postcode"].str.extract(r"^\s*(\d{4})", expand=False)
+    for column in ("plaats_pc4", "gemeente_pc4"):
+        h2020[column] = h2020[column].fillna(digits.map(pc4[column]))
+    out = pd.concat([h2020.assign(programma="H2020"), he.assign(programma="HE")])
+    out = out[out["start_year"] <= LAST_YEAR]
+    return out.astype({"start_year": int}).reset_index(drop=True)
+
+
+def _programme_parts() -> pd.DataFrame:
+    return pd.concat(
+        [_read("h2020_programme_parts_nl.csv"), _read("he_programme_parts_nl.csv")]
+    ).drop_duplicates()
+
+
+def place(data: pd.DataFrame) -> pd.Series:
+    """Gemeente (of :data:`PLACE_YEAR`) of each participation: the woonplaats of its postcode
+    (``plaats_pc4``, PC4 table 2021), else the 2021 gemeente of its postcode
+    (``gemeente_pc4``, when it is also a gemeente of :data:`PLACE_YEAR`), else the city as
+    written (``plaats``); NA when none is known."""
+    out = pd.Series(pd.NA, index=data.index, dtype="string")
+    for column in ("plaats_pc4", "gemeente_pc4", "plaats"):
+        if column in data:
+            out = out.fillna(nl.place_to_gemeente(data[column]))
+    return out
 
 
 def start_years(parts: pd.DataFrame | None = None) -> list[int]:
-    """Start years of the Dutch H2020 projects in the data."""
+    """Start years of the Dutch H2020 and Horizon Europe projects in the data."""
     parts = _participations() if parts is None else parts
     return sorted(int(y) for y in parts["start_year"].dropna().unique())
 
 
 def h2020(start_year: int, end_year: int) -> pd.DataFrame:
-    """Dutch H2020 participations starting in [start_year, end_year], one row per
-    participation and theme, with gemeente code (NA when the place is unknown)."""
+    """Dutch Horizon 2020 and Horizon Europe participations starting in [start_year,
+    end_year], one row per participation and theme, with gemeente code (NA when the place is
+    unknown, :func:`place`) and ``programma`` (H2020, HE)."""
     if start_year > end_year:
         raise ValueError(f"start_year {start_year} is after end_year {end_year}")
     parts = _participations()
     years = start_years(parts)
     if not any(start_year <= y <= end_year for y in years):
         raise ValueError(
-            f"No H2020 projects starting in {start_year}-{end_year}; start years: "
-            f"{years[0]}-{years[-1]}"
+            f"No H2020 or Horizon Europe projects starting in {start_year}-{end_year}; start "
+            f"years: {years[0]}-{years[-1]}"
         )
     parts = parts[parts["start_year"].between(start_year, end_year)].copy()
-    parts["gemeente"] = nl.place_to_gemeente(parts["plaats"])
-    programmes = pd.read_csv(
-        config.data_file("processed", "topsectors", "h2020_programme_parts_nl.csv")
-    )
+    parts["gemeente"] = place(parts)
+    programmes = _programme_parts()
     mapping = themes().set_index("programme_part")["thema"]
     programmes["thema"] = programmes["programme_part"].map(mapping).fillna("Overig")
     per_project = programmes[["rcn", "thema"]].drop_duplicates()
@@ -78,12 +123,19 @@ class MatchRate:
     """How many participations got a gemeente (:func:`match_rate`): ``participations`` and
     ``amount`` in % (of the participations, of their ``bedrag``), ``n`` the number of
     participations counted, ``unmatched_places`` place -> participations without a gemeente,
-    most frequent first."""
+    most frequent first; ``without_place`` the participations without gemeente that have no
+    place name at all (for Horizon 2020: organisations not in the FP7 register)."""
 
     participations: float  # percent of participations placed in a gemeente
     amount: float  # percent of the amount (EC contribution)
     n: int
     unmatched_places: pd.Series  # place -> participations, most frequent first
+    without_place: int = 0  # participations without any place (not in the address source)
+
+    @property
+    def unplaced(self) -> int:
+        """Participations without a gemeente."""
+        return round(self.n * (100 - self.participations) / 100)
 
 
 def match_rate(data: pd.DataFrame) -> MatchRate:
@@ -99,6 +151,7 @@ def match_rate(data: pd.DataFrame) -> MatchRate:
         amount=float(amount[placed].sum() / total * 100) if total else float("nan"),
         n=len(once),
         unmatched_places=unmatched.value_counts(),
+        without_place=int((~placed & once["plaats"].isna()).sum()),
     )
 
 
@@ -200,8 +253,10 @@ def load_rvo(path: str | Path) -> pd.DataFrame:
 # --- the chapter: data, themes and their comparison -----------------------------------------
 
 H2020_SOURCE = (
-    "Europese Commissie, CORDIS (Horizon 2020-deelnames, stand december 2020; adressen uit het "
-    "FP7-organisatieregister); bewerking Regionale innovatie in Nederland"
+    "Europese Commissie, CORDIS (Horizon 2020-deelnames, stand december 2020, adressen uit het "
+    "FP7-organisatieregister en Horizon Europe; Horizon Europe-deelnames met adressen, stand "
+    "december 2025; postcodes via de PC4-tabel van CBS, 2021); bewerking Regionale innovatie "
+    "in Nederland"
 )
 
 
@@ -224,6 +279,21 @@ class ChapterData:
     def n_projects(self) -> int:
         """Distinct projects in :attr:`data`."""
         return int(self.data["project"].nunique())
+
+    @property
+    def match_by_programme(self) -> dict[str, tuple[str, MatchRate]]:
+        """Per programme in the data (Horizon 2020, Horizon Europe; none for an RVO file):
+        the start years it covers in the period (``"2014-2020"``) and its :func:`match_rate`."""
+        if "programma" not in self.data:
+            return {}
+        out = {}
+        for key, label in PROGRAMMES.items():
+            rows = self.data[self.data["programma"] == key]
+            if len(rows):
+                first, last = int(rows["start_year"].min()), int(rows["start_year"].max())
+                years = f"{first}-{last}" if first != last else str(first)
+                out[label] = (years, match_rate(rows))
+        return out
 
     @property
     def other_themes(self) -> list[str]:
@@ -254,8 +324,8 @@ def chapter_data(rvo_file: str, start_year: int, end_year: int, themes: list[str
         data = h2020(start_year, end_year)
         labels = {
             "supplied": False,
-            "status": "benadering: Horizon 2020-projecten (CORDIS) in plaats van "
-            "RVO-topsectorgegevens",
+            "status": "benadering: Horizon 2020- en Horizon Europe-projecten (CORDIS) in plaats "
+            "van RVO-topsectorgegevens",
             "status_key": "benadering",
             "source": H2020_SOURCE,
             "amount_label": "EU-bijdrage (mln euro)",
@@ -297,6 +367,49 @@ class Theme:
         return float(self.rows["bedrag"].sum())
 
     @property
+    def placed(self) -> pd.DataFrame:
+        """The theme's participations placed in a gemeente (what the maps and networks show)."""
+        return self.rows.dropna(subset=["gemeente"])
+
+    @property
+    def placed_amount(self) -> float:
+        """Amount of the theme's participations placed in a gemeente, euro."""
+        return float(self.placed["bedrag"].sum())
+
+    @property
+    def placed_amount_share(self) -> float:
+        """Percent of :attr:`amount` that is placed in a gemeente (NaN when the amount is 0)."""
+        return self.placed_amount / self.amount * 100 if self.amount else float("nan")
+
+    @property
+    def n_participations(self) -> int:
+        """All the theme's participations (placed or not)."""
+        return len(self.rows)
+
+    @property
+    def n_placed(self) -> int:
+        """The theme's participations placed in a gemeente."""
+        return len(self.placed)
+
+    @property
+    def placed_share(self) -> float:
+        """Percent of :attr:`n_participations` placed in a gemeente (NaN without any)."""
+        return (
+            self.n_placed / self.n_participations * 100 if self.n_participations else float("nan")
+        )
+
+    @property
+    def n_projects(self) -> int:
+        """All the theme's projects (with a placed participant or not); ``net.n_projects``
+        counts only those with a placed participant."""
+        return int(self.rows["project"].nunique())
+
+    @property
+    def collaborations(self) -> int:
+        """Collaborations: summed link weight (a pair of places in one project counts once)."""
+        return int(self.net.edges["projecten"].sum())
+
+    @property
     def links_shown(self) -> int:
         """Links with at least :attr:`min_edge_weight` joint projects (drawn on the map)."""
         return int((self.net.edges["projecten"] >= self.min_edge_weight).sum())
@@ -312,21 +425,31 @@ class Theme:
 
     @property
     def top_place_share(self) -> float:
-        """Percent of the placed amount that goes to the first of :meth:`top_places` (NaN
-        without places)."""
+        """Percent of the *placed* amount (:attr:`placed_amount`) that goes to the first of
+        :meth:`top_places` (NaN without places)."""
         top = self.top_places(1)
-        if top.empty:
+        if top.empty or not self.placed_amount:
             return float("nan")
-        return float(top.iloc[0]["bedrag"] / max(self.net.nodes["bedrag"].sum(), 1) * 100)
+        return float(top.iloc[0]["bedrag"] / self.placed_amount * 100)
+
+    @property
+    def top_place_share_all(self) -> float:
+        """Percent of the amount of *all* the theme's participations (:attr:`amount`, placed or
+        not) that goes to the first of :meth:`top_places` (NaN without places)."""
+        top = self.top_places(1)
+        if top.empty or not self.amount:
+            return float("nan")
+        return float(top.iloc[0]["bedrag"] / self.amount * 100)
 
     @property
     def top_hub_share(self) -> float:
-        """Percent of all collaboration (strength) of the theme held by its strongest place
-        (0 without places)."""
+        """Percent of the theme's collaborations (:attr:`collaborations`, summed link weight)
+        in which its strongest place takes part (its strength over the summed link weight; a
+        link counts once, not once per end). 0 without links."""
         nodes = self.net.nodes
-        if nodes.empty:
+        if nodes.empty or not self.collaborations:
             return 0.0
-        return float(nodes.iloc[0]["strength"] / max(nodes["strength"].sum(), 1) * 100)
+        return float(nodes.iloc[0]["strength"] / self.collaborations * 100)
 
 
 def theme(found: ChapterData, name: str, slot: int, min_edge_weight: int) -> Theme:
@@ -347,24 +470,36 @@ def theme(found: ChapterData, name: str, slot: int, min_edge_weight: int) -> The
 class Comparison:
     """The themes compared (result of :func:`compare`)."""
 
-    # thema, projecten, plaatsen, grensoverschrijdend_pct, top_hub, top_hub_aandeel_pct
+    # thema, projecten, plaatsen, samenwerkingen, grensoverschrijdend_pct, top_hub,
+    # top_hub_samenwerkingen, top_hub_aandeel_pct
     table: pd.DataFrame
     most_cross: pd.Series  # row with the largest share of links across a province border
     least_cross: pd.Series  # row with the smallest such share
-    most_central: pd.Series  # row whose strongest place holds the largest share of collaboration
+    most_central: pd.Series  # row whose strongest place takes part in the largest share
+
+    @property
+    def shared_hubs(self) -> dict[str, list[str]]:
+        """Strongest places that are the strongest of more than one theme: place -> themes."""
+        themes = self.table.groupby("top_hub", sort=True)["thema"].agg(list)
+        return {hub: names for hub, names in themes.items() if len(names) > 1 and hub != "–"}
 
 
 def compare(chosen: list[Theme]) -> Comparison:
-    """Per theme: projects, places, percent of link weight across province borders, the
-    strongest place and its percent of all collaboration; and the extremes."""
+    """Per theme: projects, places, collaborations (summed link weight), percent of them across
+    province borders, the strongest place, the collaborations it takes part in and their
+    percent of all the theme's collaborations; and the extremes."""
     table = pd.DataFrame(
         [
             {
                 "thema": t.name,
                 "projecten": t.net.n_projects,
                 "plaatsen": len(t.net.nodes),
+                "samenwerkingen": t.collaborations,
                 "grensoverschrijdend_pct": t.net.cross_province_share,
                 "top_hub": t.net.nodes.iloc[0]["naam"] if len(t.net.nodes) else "–",
+                "top_hub_samenwerkingen": int(t.net.nodes.iloc[0]["strength"])
+                if len(t.net.nodes)
+                else 0,
                 "top_hub_aandeel_pct": t.top_hub_share,
             }
             for t in chosen

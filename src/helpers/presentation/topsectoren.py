@@ -18,26 +18,42 @@ from helpers.presentation.maps import choropleth, map_figure, network_map
 
 
 def theme_values(theme: topsectoren.Theme) -> dict[str, str]:
-    """The measures of one theme as the narrative writes them: ``name``, ``topsector``,
-    ``projects``, ``places``, ``links``, ``links_shown``, ``hubs`` (three strongest places
-    with their number of collaborations), ``cross`` (percent across province borders),
-    ``amount`` (million euro), ``top_place`` and ``top_place_share`` (percent of the placed
-    amount); ``"–"`` where a theme has no places."""
+    """The measures of one theme as the narrative writes them, each on a stated base.
+
+    All participations (placed in a gemeente or not): ``projects_all``, ``participations``,
+    ``amount`` (million euro). The placed ones (what maps and networks show):
+    ``participations_placed`` and ``placed_share`` (percent of the participations),
+    ``amount_placed`` and ``amount_placed_share`` (percent of the amount), ``projects``
+    (projects with a placed participant). ``top_place`` with ``top_place_share`` (percent of
+    the placed amount) and ``top_place_share_all`` (percent of the amount of all
+    participations). Network: ``places``, ``links``, ``links_shown``, ``collaborations``
+    (summed link weight), ``hubs`` (three strongest places with the collaborations they take
+    part in), ``cross`` (percent of the collaborations across province borders). Also
+    ``name`` and ``topsector``; ``"–"`` where a theme has no places."""
     net = theme.net
     top = theme.top_places(1)
     hubs = net.nodes.head(3)
+    placed = len(top) > 0
     return {
         "name": theme.name,
         "topsector": theme.nearest_topsector,
+        "projects_all": fmt_number(theme.n_projects),
+        "participations": fmt_number(theme.n_participations),
+        "amount": fmt_number(theme.amount / 1e6, 1),
+        "participations_placed": fmt_number(theme.n_placed),
+        "placed_share": fmt_percent(theme.placed_share, 0),
+        "amount_placed": fmt_number(theme.placed_amount / 1e6, 1),
+        "amount_placed_share": fmt_percent(theme.placed_amount_share, 0),
         "projects": fmt_number(net.n_projects),
         "places": fmt_number(len(net.nodes)),
         "links": fmt_number(len(net.edges)),
         "links_shown": fmt_number(theme.links_shown),
+        "collaborations": fmt_number(theme.collaborations),
         "hubs": join_with_values(zip(hubs["naam"], hubs["strength"], strict=True)),
         "cross": fmt_percent(net.cross_province_share, 0),
-        "amount": fmt_number(theme.amount / 1e6, 1),
-        "top_place": str(top.iloc[0]["naam"]) if len(top) else "–",
-        "top_place_share": fmt_percent(theme.top_place_share, 0) if len(top) else "–",
+        "top_place": str(top.iloc[0]["naam"]) if placed else "–",
+        "top_place_share": fmt_percent(theme.top_place_share, 0) if placed else "–",
+        "top_place_share_all": fmt_percent(theme.top_place_share_all, 0) if placed else "–",
     }
 
 
@@ -98,6 +114,20 @@ def unmatched_text(match: topsectoren.MatchRate, n: int = 5) -> str:
     return join_dutch([f"{p.title()} ({k})" for p, k in places.items()]) or "geen"
 
 
+def match_periods_text(found: topsectoren.ChapterData) -> str:
+    """The share placed in a gemeente per programme and its start years, e.g. ``Horizon 2020
+    (projecten gestart 2014-2020): 84% van de deelnames, 90% van de EU-bijdrage``, joined;
+    for data without programmes (an RVO file) the overall share."""
+    rates = found.match_by_programme or {"alle deelnames": (found.period, found.match)}
+    return join_dutch(
+        [
+            f"{label} (projecten gestart {years}): {fmt_percent(rate.participations, 0)} van de "
+            f"deelnames, {fmt_percent(rate.amount, 0)} van het bedrag"
+            for label, (years, rate) in rates.items()
+        ]
+    )
+
+
 def overview_table(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`helpers.chapters.topsectoren.overview` as the book shows it: Dutch headers,
     numbers and percentages formatted, the strongest places joined."""
@@ -117,18 +147,41 @@ def overview_table(table: pd.DataFrame) -> pd.DataFrame:
 
 def comparison_values(comparison: topsectoren.Comparison) -> dict[str, str]:
     """The comparison of the themes as the narrative writes it: ``most_cross`` and
-    ``least_cross`` (theme and percent of links across province borders), ``central`` (the
-    theme whose strongest place holds most of its collaboration) and ``hubs`` (each theme's
-    strongest place)."""
+    ``least_cross`` (theme and percent of collaborations across province borders),
+    ``central`` (the theme whose strongest place takes part in the largest share of its
+    collaborations: ``Voedsel en bio-economie, waar Wageningen aan 91 van de 160
+    samenwerkingen deelneemt (57%)``), ``hubs`` (each theme's strongest place) and
+    ``hubs_pattern`` (a sentence: whether the strongest places differ per theme, as the
+    data say)."""
     share = "grensoverschrijdend_pct"
     most, least, central = comparison.most_cross, comparison.least_cross, comparison.most_central
     table = comparison.table
+    shared = comparison.shared_hubs
+    if shared:
+        pattern = (
+            "Niet elk thema heeft een eigen zwaartepunt: "
+            + join_dutch(
+                [
+                    f"{hub} is het sterkste knooppunt van {join_dutch(names)}"
+                    for hub, names in shared.items()
+                ]
+            )
+            + "."
+        )
+    else:
+        pattern = (
+            "Net als in de uitgave van 2018 bij de topsectoren ligt het zwaartepunt dus telkens "
+            "ergens anders."
+        )
     return {
         "most_cross": f"{most['thema']} ({fmt_percent(most[share], 0)})",
         "least_cross": f"{least['thema']} ({fmt_percent(least[share], 0)})",
-        "central": f"{central['thema']}, waar {central['top_hub']} "
-        f"{fmt_percent(central['top_hub_aandeel_pct'], 0)} van alle samenwerkingen heeft",
+        "central": f"{central['thema']}, waar {central['top_hub']} aan "
+        f"{fmt_number(central['top_hub_samenwerkingen'])} van de "
+        f"{fmt_number(central['samenwerkingen'])} samenwerkingen deelneemt "
+        f"({fmt_percent(central['top_hub_aandeel_pct'], 0)})",
         "hubs": join_dutch(
             [f"{h} ({t})" for h, t in zip(table["top_hub"], table["thema"], strict=True)]
         ),
+        "hubs_pattern": pattern,
     }
