@@ -139,3 +139,28 @@ def test_recording_the_imports_does_not_change_the_books_fingerprint(tmp_path, m
     again = runner.plan(CHAPTERS, manifest, target)
     assert [p.fingerprint["helpers"] for p in again] != [p.fingerprint["helpers"] for p in first]
     assert runner.book_fingerprint(again) == runner.book_fingerprint(first)
+
+
+def test_a_css_change_rebuilds_the_html(tmp_path, monkeypatch):
+    """The book's CSS shapes every page: changing it rebuilds the HTML (no notebook runs)."""
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "ri-book.css").write_text("table { color: black; }")
+    monkeypatch.setattr(runner, "STATIC_DIR", static)
+    manifest, _ = _planned(tmp_path, monkeypatch, FILES, dict.fromkeys(CHAPTERS, ["helpers"]))
+    target = runner.Target("t", tmp_path / "gen", tmp_path / "html", tmp_path / "m.json")
+    before = runner.book_fingerprint(runner.plan(CHAPTERS, manifest, target))
+    (static / "ri-book.css").write_text("table { color: red; }")
+    plans = runner.plan(CHAPTERS, manifest, target)
+    assert not any(p.run for p in plans)
+    assert runner.book_fingerprint(plans) != before
+
+
+def test_the_leaflet_switch_reruns_the_chapters(tmp_path, monkeypatch):
+    """RI_LEAFLET changes every interactive map a notebook draws: switching it re-runs them."""
+    monkeypatch.delenv(config.LEAFLET_ENV, raising=False)
+    manifest, _ = _planned(tmp_path, monkeypatch, FILES, dict.fromkeys(CHAPTERS, ["helpers"]))
+    target = runner.Target("t", tmp_path / "gen", tmp_path / "html", tmp_path / "m.json")
+    assert not any(p.run for p in runner.plan(CHAPTERS, manifest, target))
+    monkeypatch.setenv(config.LEAFLET_ENV, "cdn")
+    assert all(p.run for p in runner.plan(CHAPTERS, manifest, target))

@@ -255,6 +255,9 @@ def _file_sha(path: Path) -> str | None:
     return _sha(path.read_bytes()) if path.is_file() else None
 
 
+#: The book's own static assets (CSS), copied into every page by the Sphinx extension.
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
 #: Helper modules every notebook depends on, whatever else its kernel imported.
 ALWAYS_IMPORTED = ("helpers", "helpers.config")
 
@@ -342,8 +345,9 @@ def data_state(files: list[str], globs: list[str]) -> dict[str, str | None]:
 def static_fingerprint(chapter: Chapter, env: str, helpers: dict[str, str]) -> dict:
     """A chapter's inputs known before it runs, for the manifest: ``notebook`` (sha256),
     ``parameters`` (JSON-normalised), ``parameter_files`` (sha256 of each string parameter
-    naming an existing file), ``helpers`` (as given: module -> hash) and ``environment``
-    (``env``: the hash of the installed packages)."""
+    naming an existing file), ``helpers`` (as given: module -> hash), ``environment``
+    (``env``: the hash of the installed packages) and ``switches`` (environment variables
+    that change what a notebook draws: ``RI_LEAFLET``)."""
     params_files = {
         k: _file_sha(Path(v) if Path(v).is_absolute() else config.ROOT / v)
         for k, v in chapter.parameters.items()
@@ -355,6 +359,7 @@ def static_fingerprint(chapter: Chapter, env: str, helpers: dict[str, str]) -> d
         "parameter_files": params_files,
         "helpers": helpers,
         "environment": env,
+        "switches": {config.LEAFLET_ENV: "cdn" if config.leaflet_from_cdn() else "local"},
     }
 
 
@@ -375,6 +380,9 @@ def book_fingerprint(plans: list[Plan]) -> str:
     # all helper code: the book build uses some itself (Sphinx extension, provenance page)
     files = next((item.helper_files for item in plans if item.helper_files), None)
     digest.update(helpers_hash(None, files).encode())
+    # static assets the book build copies into every page (the book's CSS)
+    for path in sorted(p for p in STATIC_DIR.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(STATIC_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -418,6 +426,7 @@ def plan(
                 "parameter_files": "input file named by a parameter changed",
                 "helpers": "helper code changed",
                 "environment": "installed packages changed",
+                "switches": "environment switch changed (RI_LEAFLET)",
             }
             for key, label in labels.items():
                 if before.get(key) != current[key]:
