@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from helpers.chapters import innovatieve_bedrijven as chapter
-from helpers.presentation.charts import lorenz_chart, slope_chart
+from helpers.presentation.charts import lorenz_chart
 from helpers.presentation.formatting import (
     fmt_number,
     fmt_percent,
@@ -18,8 +18,10 @@ from helpers.presentation.formatting import (
 from helpers.presentation.maps import MapResult, choropleth
 from helpers.presentation.then_now import (
     Period,
-    change_in_count,
     change_in_points,
+    region_growth,
+    region_slopes,
+    region_slopes_alt,
     year_range,
     years_apart,
 )
@@ -205,20 +207,11 @@ def change_text(period: Period, change: chapter.EstablishmentChange | None) -> s
     if change is None or period.same:
         return period.intro()
     corop = change.corop
-    rising = (
-        "in alle 40 COROP-regio's"
-        if corop.n_up == len(corop.table)
-        else f"in {corop.n_up} van de 40 COROP-regio's"
-    )
     top4 = change_in_points(*change.top4_shares, 1, subject="hun aandeel")
     stronger = change.ginis[1] > change.ginis[0]
     parts = [
         period.intro(),
-        f"Tussen {corop.earlier} en {corop.later} "
-        f"{change_in_count(*corop.totals, subject='het aantal bedrijfsvestigingen')}; het nam "
-        f"toe {rising}.",
-        f"Relatief groeide {corop.fastest[0]} het sterkst ({fmt_signed(corop.fastest[1], 0)}%), "
-        f"{corop.slowest[0]} het minst ({fmt_signed(corop.slowest[1], 0)}%).",
+        *region_growth(corop, "het aantal bedrijfsvestigingen"),
         f"Voor de vier grootste COROP-regio's {top4}; de Gini over de COROP-regio's ging van "
         f"{fmt_number(change.ginis[0], 2)} naar {fmt_number(change.ginis[1], 2)}: de vestigingen "
         f"zijn {'sterker' if stronger else 'niet sterker'} geconcentreerd geraakt.",
@@ -227,27 +220,17 @@ def change_text(period: Period, change: chapter.EstablishmentChange | None) -> s
 
 
 def slope_figure(change: chapter.EstablishmentChange, highlight: int = 3) -> dict:
-    """The keyword arguments of ``book_figure`` for a slope chart of the COROP regions in both
-    years (logarithmic axis); the ``highlight`` largest and the fastest and slowest growing
-    region in colour."""
+    """``book_figure`` arguments for the slope chart of establishments per COROP region in
+    both years (:func:`~helpers.presentation.then_now.region_slopes`)."""
     corop = change.corop
-    largest = corop.table.sort_values("later", ascending=False)["name"].head(highlight)
-    names = list(dict.fromkeys([*largest, corop.fastest[0], corop.slowest[0]]))
-    fig = slope_chart(
-        corop.table, label="name", before="earlier", after="later",
-        before_label=str(corop.earlier), after_label=str(corop.later), highlight=names,
-        ylabel="Bedrijfsvestigingen (logaritmische schaal)", log=True,
-    )  # fmt: skip
+    fig = region_slopes(corop, "Bedrijfsvestigingen (logaritmische schaal)", highlight)
     return {
         "fig": fig,
         "chapter": "innovatieve-bedrijven",
         "name": "corop-verandering",
         "caption": f"Bedrijfsvestigingen per COROP-regio, {corop.earlier} en {corop.later}",
         "source": CBS_81575_SOURCE,
-        "alt": (
-            f"Hellingsgrafiek van de 40 COROP-regio's van {corop.earlier} naar {corop.later}; "
-            f"het sterkst gegroeid: {corop.fastest[0]}, het minst: {corop.slowest[0]}."
-        ),
+        "alt": region_slopes_alt(corop),
         "data": corop.table,
         "status": "benadering",
     }

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.chapters import scale_ups as chapter
-from helpers.presentation.charts import slope_chart
 from helpers.presentation.formatting import (
     fmt_number,
     fmt_percent,
@@ -15,7 +14,14 @@ from helpers.presentation.formatting import (
     join_with_values,
 )
 from helpers.presentation.maps import MapResult, choropleth
-from helpers.presentation.then_now import Period, change_in_count, change_in_points, years_apart
+from helpers.presentation.then_now import (
+    Period,
+    change_in_points,
+    region_growth,
+    region_slopes,
+    region_slopes_alt,
+    years_apart,
+)
 
 STATED_COLUMNS = {
     "indicator": "Gegeven",
@@ -116,36 +122,21 @@ def change_text(period: Period, change: chapter.PopulationChange | None) -> str:
     if change is None or period.same:
         return period.intro()
     corop = change.corop
-    rising = (
-        "in alle 40 COROP-regio's"
-        if corop.n_up == len(corop.table)
-        else f"in {corop.n_up} van de 40 COROP-regio's"
-    )
     subject = "het aantal vestigingen met 10 of meer werkzame personen"
     randstad = change_in_points(*change.randstad_shares, 1, subject="het aandeel")
     parts = [
         period.intro(),
-        f"Tussen {corop.earlier} en {corop.later} "
-        f"{change_in_count(*corop.totals, subject=subject)}; het nam toe {rising}.",
-        f"Relatief groeide {corop.fastest[0]} het sterkst ({fmt_signed(corop.fastest[1], 0)}%), "
-        f"{corop.slowest[0]} het minst ({fmt_signed(corop.slowest[1], 0)}%).",
+        *region_growth(corop, subject),
         f"In de drie Randstadprovincies {randstad}.",
     ]
     return " ".join(p for p in parts if p)
 
 
 def slope_figure(change: chapter.PopulationChange, highlight: int = 3) -> dict:
-    """The keyword arguments of ``book_figure`` for a slope chart of the COROP regions in both
-    years (logarithmic axis); the ``highlight`` largest and the fastest and slowest growing
-    region in colour."""
+    """``book_figure`` arguments for the slope chart of establishments with 10+ persons per
+    COROP region in both years (:func:`~helpers.presentation.then_now.region_slopes`)."""
     corop = change.corop
-    largest = corop.table.sort_values("later", ascending=False)["name"].head(highlight)
-    names = list(dict.fromkeys([*largest, corop.fastest[0], corop.slowest[0]]))
-    fig = slope_chart(
-        corop.table, label="name", before="earlier", after="later",
-        before_label=str(corop.earlier), after_label=str(corop.later), highlight=names,
-        ylabel="Vestigingen met 10+ werkzame personen (log. schaal)", log=True,
-    )  # fmt: skip
+    fig = region_slopes(corop, "Vestigingen met 10+ werkzame personen (log. schaal)", highlight)
     return {
         "fig": fig,
         "chapter": "scale-ups",
@@ -155,10 +146,7 @@ def slope_figure(change: chapter.PopulationChange, highlight: int = 3) -> dict:
             f"{corop.earlier} en {corop.later} ({NOT_SCALEUPS})"
         ),
         "source": POPULATION_SOURCE,
-        "alt": (
-            f"Hellingsgrafiek van de 40 COROP-regio's van {corop.earlier} naar {corop.later}; "
-            f"het sterkst gegroeid: {corop.fastest[0]}, het minst: {corop.slowest[0]}."
-        ),
+        "alt": region_slopes_alt(corop),
         "data": corop.table,
         "status": "benadering",
     }

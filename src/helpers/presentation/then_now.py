@@ -115,3 +115,45 @@ def change_in_count(before: float, after: float, subject: str = "") -> str:
         f"{verb}{_subject(subject)} van {fmt_number(before)} naar {fmt_number(after)} "
         f"({fmt_signed(growth, 1)}%)"
     )
+
+
+def region_growth(corop: object, subject: str) -> list[str]:
+    """Two sentences on a change per COROP region (a ``helpers.chapters.firms.RegionChange``:
+    ``earlier``, ``later``, ``totals``, ``n_up``, ``table``, ``fastest``, ``slowest``): how
+    the total of ``subject`` changed and in how many regions it rose, and which region grew
+    fastest and slowest (in %)."""
+    n = len(corop.table)
+    rising = (
+        f"in alle {n} COROP-regio's"
+        if corop.n_up == n
+        else f"in {corop.n_up} van de {n} COROP-regio's"
+    )
+    return [
+        f"Tussen {corop.earlier} en {corop.later} "
+        f"{change_in_count(*corop.totals, subject=subject)}; het nam toe {rising}.",
+        f"Relatief groeide {corop.fastest[0]} het sterkst ({fmt_signed(corop.fastest[1], 0)}%), "
+        f"{corop.slowest[0]} het minst ({fmt_signed(corop.slowest[1], 0)}%).",
+    ]
+
+
+def region_slopes(corop: object, ylabel: str, highlight: int = 3) -> object:
+    """A slope chart (matplotlib figure) of the COROP regions of a ``RegionChange`` in both
+    years on a logarithmic axis; the ``highlight`` largest and the fastest and slowest growing
+    regions in colour."""
+    from helpers.presentation.charts import slope_chart
+
+    largest = corop.table.sort_values("later", ascending=False)["name"].head(highlight)
+    names = list(dict.fromkeys([*largest, corop.fastest[0], corop.slowest[0]]))
+    return slope_chart(
+        corop.table, label="name", before="earlier", after="later",
+        before_label=str(corop.earlier), after_label=str(corop.later), highlight=names,
+        ylabel=ylabel, log=True,
+    )  # fmt: skip
+
+
+def region_slopes_alt(corop: object) -> str:
+    """Alt text of :func:`region_slopes`: which regions grew fastest and slowest."""
+    return (
+        f"Hellingsgrafiek van de {len(corop.table)} COROP-regio's van {corop.earlier} naar "
+        f"{corop.later}; het sterkst gegroeid: {corop.fastest[0]}, het minst: {corop.slowest[0]}."
+    )
