@@ -392,3 +392,17 @@ def test_every_data_file_the_helpers_open_is_reported_to_the_runner(tmp_path, mo
         (config.DATA_DIR / "processed" / "rd" / "gdp_nl.csv").read_text(encoding="utf-8")
 
     assert _untracked([bypass], trace)[1] == {"processed/rd/gdp_nl.csv"}
+
+
+@pytest.mark.parametrize("name", ["..", ".", ".hidden", "a/b", "../x", "default", ""])
+def test_variant_names_cannot_leave_the_variants_folder(name):
+    if name == "":  # empty: the default book
+        assert runner.Target.for_variant(name).html == config.BUILD_DIR / "html"
+        return
+    with pytest.raises(runner.RunnerError, match="Variant name"):
+        runner.Target.for_variant(name)
+
+
+def test_a_plain_variant_name_is_one_folder_in_variants():
+    target = runner.Target.for_variant("rd2016.v2")
+    assert target.html == config.BUILD_DIR / "variants" / "rd2016.v2" / "html"

@@ -102,7 +102,8 @@ class Target:
         """The default book when ``variant`` is empty (``book/_generated``, ``_build/html``,
         ``_build/manifest.json``), else ``_build/variants/<variant>/`` (``_generated``,
         ``html``, ``manifest.json``). Raises RunnerError naming the variant when it has other
-        characters than letters, digits, ``.``, ``_`` and ``-``."""
+        characters than letters, digits, ``.``, ``_`` and ``-``, starts with a dot (``..``
+        would empty ``_build``) or is ``default``."""
         if not variant:
             return cls(
                 "default",
@@ -110,9 +111,16 @@ class Target:
                 config.BUILD_DIR / "html",
                 config.BUILD_DIR / "manifest.json",
             )
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+", variant):
-            raise RunnerError(f"Variant name {variant!r}: use letters, digits, '.', '_' or '-'")
+        # A name is one folder inside _build/variants: no path, no leading dot ("..", ".x")
+        # and not "default" (the default book's own name)
+        if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*", variant) or variant == "default":
+            raise RunnerError(
+                f"Variant name {variant!r}: use letters, digits, '.', '_' or '-', not starting "
+                "with '.', and not 'default'"
+            )
         root = config.BUILD_DIR / "variants" / variant
+        if root.resolve().parent != (config.BUILD_DIR / "variants").resolve():
+            raise RunnerError(f"Variant name {variant!r} leaves _build/variants")
         return cls(variant, root / "_generated", root / "html", root / "manifest.json")
 
 
