@@ -13,7 +13,7 @@ KERNEL := regionale-innovatie
 RI_DATA_MIRROR ?= $(if $(wildcard ../shared/data/raw/MANIFEST.tsv),$(abspath ../shared/data/raw),)
 export RI_DATA_MIRROR
 
-.PHONY: help venv data book watch lab bench test test-fast lint format clean
+.PHONY: help venv data checksums book watch lab bench test test-fast lint format clean
 
 help:
 	@echo "make book      - set up .venv if needed, execute all chapters, build _build/html"
@@ -22,6 +22,7 @@ help:
 	@echo "make test-fast - lint and the unit tests only (no notebooks, book build, browser or raw data)"
 	@echo "make lab       - JupyterLab on the project (kernel $(KERNEL)); open notebooks/<chapter>.ipynb"
 	@echo "make data      - re-run the processing steps (raw files -> data/processed)"
+	@echo "make checksums - record data/CHECKSUMS.tsv after a deliberate change to a data file"
 	@echo "options        - PARAMS=\"europa.year=2021\" overrides parameters from params.yml"
 	@echo "                 VARIANT=name builds into _build/variants/name (default book untouched)"
 	@echo "                 JOBS=n notebooks in parallel (default: number of cores)"
@@ -40,6 +41,11 @@ venv: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m helpers.data.processing
+
+# After a deliberate change to a committed file under data/: record its checksum (data files
+# are verified against data/CHECKSUMS.tsv when read; `make data` refreshes it too).
+checksums: $(STAMP)
+	$(BIN)/python -c "from helpers import config; print(config.write_checksums())"
 
 book: $(STAMP)
 	$(BIN)/python -m helpers.build.runner $(foreach p,$(PARAMS),--set $(p)) $(if $(VARIANT),--variant $(VARIANT)) $(if $(JOBS),--jobs $(JOBS))

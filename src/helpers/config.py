@@ -102,12 +102,108 @@ def trace_imports() -> None:
             _record("module", name)
 
 
+CHECKSUMS_FILE: Path = DATA_DIR / "CHECKSUMS.tsv"
+# Files under data/ that are documentation or configuration, not data the chapters read.
+_UNCHECKED = {"sources.yml", CHECKSUMS_FILE.name}
+
+
+class DataIntegrityError(ValueError):
+    """A committed data file does not match its checksum in ``data/CHECKSUMS.tsv`` (truncated,
+    damaged or changed without re-running ``make data``), or has no checksum there."""
+
+
+def checksummed(path: Path) -> bool:
+    """Whether ``path`` (a file under ``data/``) is one whose checksum is kept: every file
+    except Markdown notes, ``sources.yml`` and ``CHECKSUMS.tsv`` itself."""
+    return path.suffix != ".md" and path.name not in _UNCHECKED
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, as 64 hex digits."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_checksums(path: Path | None = None) -> dict[str, tuple[str, int]]:
+    """``data/CHECKSUMS.tsv`` as {path relative to ``data/``: (sha256, bytes)}; empty when the
+    file does not exist. Raises :class:`DataIntegrityError` naming the line of a damaged row."""
+    path = path or CHECKSUMS_FILE
+    if not path.is_file():
+        return {}
+    sums: dict[str, tuple[str, int]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#") or line.startswith("path\t"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3 or len(fields[1]) != 64 or not fields[2].isdigit():
+            raise DataIntegrityError(
+                f"{path}, line {number}: expected 'path<TAB>sha256<TAB>bytes', got {line!r}"
+            )
+        sums[fields[0]] = (fields[1], int(fields[2]))
+    return sums
+
+
+def write_checksums(path: Path | None = None) -> Path:
+    """Write ``data/CHECKSUMS.tsv`` (path, sha256, bytes; sorted) for every checksummed file
+    under ``data/`` (see :func:`checksummed`). Run by ``make data`` after the processing steps
+    and by ``make checksums`` after a deliberate change to a committed data file."""
+    path = path or CHECKSUMS_FILE
+    rows = ["path\tsha256\tbytes"]
+    for file in sorted(DATA_DIR.rglob("*")):
+        if file.is_file() and checksummed(file):
+            name = file.relative_to(DATA_DIR).as_posix()
+            rows.append(f"{name}\t{file_sha256(file)}\t{file.stat().st_size}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+_VERIFIED: dict[str, tuple[int, int]] = {}
+
+
+def verify_data_file(path: Path) -> None:
+    """Check a file under ``data/`` against ``data/CHECKSUMS.tsv`` before it is read (once per
+    process while its size and modification time stay the same). A missing file is left to
+    the reader (its own FileNotFoundError); a file that differs from its checksum, or has
+    none, raises :class:`DataIntegrityError` naming the file and what to do."""
+    if not path.is_file() or not checksummed(path):
+        return
+    stat = path.stat()
+    name = path.relative_to(DATA_DIR).as_posix()
+    if _VERIFIED.get(name) == (stat.st_size, stat.st_mtime_ns):
+        return
+    expected = read_checksums().get(name)
+    remedy = (
+        "restore it (git checkout -- data/...) or, after a deliberate change, run `make checksums`"
+    )
+    if expected is None:
+        raise DataIntegrityError(
+            f"data/{name} has no checksum in data/CHECKSUMS.tsv; a new or re-derived data "
+            "file is registered with `make checksums` (or `make data`)"
+        )
+    sha, size = expected
+    if stat.st_size != size or file_sha256(path) != sha:
+        raise DataIntegrityError(
+            f"data/{name} does not match its checksum in data/CHECKSUMS.tsv "
+            f"({stat.st_size:,} bytes, expected {size:,}): the file is damaged or truncated; "
+            + remedy
+        )
+    _VERIFIED[name] = (stat.st_size, stat.st_mtime_ns)
+
+
 def data_file(*parts: str) -> Path:
     """Path of a file under ``data/`` (e.g. ``data_file("processed", "rd", "gdp_nl.csv")``).
     Helpers read data through this function, so the runner knows which notebook read which
-    file and re-executes exactly those when a file changes."""
+    file and re-executes exactly those when a file changes. The file is checked against
+    ``data/CHECKSUMS.tsv`` first (:func:`verify_data_file`): a truncated or damaged file raises
+    :class:`DataIntegrityError` with its name instead of being read as if complete."""
     path = DATA_DIR.joinpath(*parts)
     _record("file", path.relative_to(DATA_DIR).as_posix())
+    verify_data_file(path)
     return path
 
 

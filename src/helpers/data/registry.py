@@ -9,7 +9,6 @@ source id and the path.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -118,12 +117,8 @@ def get_source(source_id: str, registry: dict[str, Source] | None = None) -> Sou
 
 
 def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """Hex sha256 of a file, read in chunks (:func:`helpers.config.file_sha256`)."""
+    return config.file_sha256(path)
 
 
 def verify(source: Source, path: Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from helpers import config
 from helpers.data.processing import STEPS, run_all
@@ -13,9 +14,10 @@ from helpers.data.registry import DataSourceError
 def main(argv: list[str] | None = None) -> int:
     """Command line of ``make data``: ``argv`` (default ``sys.argv[1:]``) names steps of
     :data:`~helpers.data.processing.STEPS` (all when none) and ``--out DIR`` (default
-    ``data/processed``). Returns the exit status: 0, or 1 after printing a DataSourceError (a raw
-    file missing, unreachable or failing its checksum); an unknown step exits through argparse
-    (status 2) with the available steps. Other errors (DataCheckError) propagate."""
+    ``data/processed``); output under ``data/`` refreshes ``data/CHECKSUMS.tsv``. Returns the
+    exit status: 0, or 1 after printing a DataSourceError (a raw file missing, unreachable or
+    failing its checksum); an unknown step exits through argparse (status 2) with the available
+    steps. Other errors (DataCheckError) propagate."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "steps", nargs="*", help=f"steps to run (default: all of {', '.join(STEPS)})"
@@ -30,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     except DataSourceError as exc:
         print(f"[data] error: {exc}", file=sys.stderr)
         return 1
+    if Path(args.out).resolve().is_relative_to(config.DATA_DIR.resolve()):
+        print(f"[data] checksums: wrote {config.write_checksums()}", flush=True)
     return 0
 
 
