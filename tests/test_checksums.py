@@ -42,7 +42,6 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     target = tmp_path / "data"
     shutil.copytree(config.DATA_DIR, target)
     monkeypatch.setattr(config, "DATA_DIR", target)
-    monkeypatch.setattr(config, "CHECKSUMS_FILE", target / "CHECKSUMS.tsv")
     monkeypatch.setattr(config, "_VERIFIED", {})
     return target
 
