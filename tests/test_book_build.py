@@ -52,7 +52,9 @@ def test_book_builds_without_warnings_with_map_and_both_tables(built):
     raw = page.read_text(encoding="utf-8")
     text = _html_text(page)
     # Static map (numbered figure with alt text) and the interactive folium map.
-    assert re.search(r'<img alt="Kaart van Europa[^"]+" src="[^"]*ris-kaart\.png"', text)
+    assert re.search(
+        r'<img alt="Kaart van Europa[^"]+" (loading="lazy" )?src="[^"]*ris-kaart\.png"', text
+    )
     assert "Figuur 1" in text
     assert "<iframe" in raw and "leaflet" in raw.lower()
     # Both tables, the published one with the values as printed.

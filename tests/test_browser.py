@@ -1,7 +1,13 @@
 """The built book as readers get it, in headless Chromium (Debian's), with no internet: pages
 load without console errors or failed requests, every interactive map draws all its regions
 and shows tooltips, static figures load, the first map of each chapter is not blank, and pages
-stay readable at 320 px and in print; table cells keep their words whole at 390 px."""
+stay readable at 320 px and in print; table cells keep their words whole at 390 px.
+
+Maps (issue 15): each map is one numbered figure; on screen its interactive map (a page of
+``_static/maps/``, loaded when scrolled into view) takes the static image's place; at 390 and
+1300 px the legend sits outside the map area and overlaps neither the attribution nor the
+scale bar; the initial view holds the Netherlands (all of Limburg) or mainland Europe; print
+shows the static image of every map and no "Trust" text."""
 
 from __future__ import annotations
 
@@ -79,15 +85,33 @@ def _open(browser, url: str, **context):
     return page, problems
 
 
+MAP_FRAMES = "figure.ri-map iframe.ri-map-frame"
+
+
 def _map_frames(page):
-    return [f for f in page.frames if f != page.main_frame and f.url == "about:srcdoc"]
+    """The interactive maps of the page, each scrolled into view (they load lazily) and drawn."""
+    frames = []
+    for handle in page.locator(MAP_FRAMES).element_handles():
+        handle.scroll_into_view_if_needed()
+        frame = None
+        for _ in range(100):  # the frame's document appears once the iframe is in view
+            frame = handle.content_frame()
+            if frame is not None and "/_static/maps/" in frame.url:
+                break
+            page.wait_for_timeout(100)
+        assert frame is not None and "/_static/maps/" in frame.url, handle.get_attribute("src")
+        frame.wait_for_load_state("load")
+        frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=10_000)
+        frames.append(frame)
+    return frames
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_offline_and_every_map_draws(browser, site, path):
     page, problems = _open(browser, f"{site}/{path}")
+    frames = _map_frames(page)
     assert problems == []
-    for frame in _map_frames(page):
+    for frame in frames:
         features = frame.content().count('"type": "Feature"')
         frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=10_000)
         drawn = frame.locator("path.leaflet-interactive").count()
@@ -96,7 +120,8 @@ def test_page_loads_offline_and_every_map_draws(browser, site, path):
         assert frame.locator(".ri-legend").count() == 1  # legend on the map
         credit = frame.locator(".leaflet-control-attribution").inner_text()
         assert "Bron: " in credit and "Status: " in credit, f"{path}: map without source/status"
-    for image in page.locator("article img").all():
+    # static images (a map's image loads only for print: test_print_shows_the_static_image...)
+    for image in page.locator("article img:not(figure.ri-map img)").all():
         assert image.evaluate("img => img.complete && img.naturalWidth > 0"), image.get_attribute(
             "src"
         )
@@ -111,8 +136,7 @@ def test_first_map_has_tooltips_and_is_not_blank(browser, site, chapter):
     frames = _map_frames(page)
     assert frames, f"{chapter}: no interactive map"
     frame = frames[0]
-    frame.wait_for_selector("path.leaflet-interactive", state="attached")
-    iframe = page.locator("iframe").first
+    iframe = page.locator(MAP_FRAMES).first
     iframe.scroll_into_view_if_needed()
     # Screenshot: the drawn map differs from an empty (background-coloured) frame.
     pixels = mpimg.imread(io.BytesIO(iframe.screenshot()), format="png")[..., :3]
@@ -149,6 +173,11 @@ def test_headings_in_order_and_readable_at_320px(browser, site, path):
 def test_static_figures_appear_in_print(browser, site, chapter):
     page, _ = _open(browser, f"{site}/book/_generated/{chapter}.html")
     page.emulate_media(media="print")
+    # map images load lazily (on screen the interactive map replaces them): print fetches them
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('figure img')].every(i => i.complete && i.naturalWidth)",
+        timeout=10_000,
+    )
     images = page.locator("figure img").all()
     assert images
     for image in images:
@@ -191,3 +220,117 @@ def test_table_cells_keep_their_words_whole_at_390px(browser, site, path):
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{path}: page is {overflow} px wider than a 390 px screen"
     page.context.close()
+
+
+# --- maps: one figure each, legend clear of the map, initial view, print -------------------
+
+MAP_PAGES = [f"book/_generated/{c}.html" for c in CHAPTERS]
+
+# In a map page: the boxes of the map area, legend, attribution and scale bar (page pixels).
+_MAP_BOXES = """() => {
+  const box = s => { const e = document.querySelector(s); if (!e) return null;
+    const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const b = window.RI_MAP.getBounds();
+  return {map: box('.folium-map'), legend: box('.ri-legend'),
+          attribution: box('.leaflet-control-attribution'), scale: box('.leaflet-control-scale'),
+          attributionLines: (e => Math.round(e.getBoundingClientRect().height
+            / parseFloat(getComputedStyle(e).lineHeight)))(
+            document.querySelector('.leaflet-control-attribution')),
+          view: [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]};
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+
+
+# (lat, lon) that the initial view must show: the Netherlands' extremes (Limburg's southern
+# tip at Eijsden/Vaals, Rottumeroog, Cadzand, the German border at Denekamp); for Europe
+# Lisbon, the North Cape, Athens and Helsinki.
+NETHERLANDS = [(50.76, 5.7), (50.76, 6.0), (53.55, 6.6), (51.37, 3.37), (52.4, 7.07)]
+MAINLAND_EUROPE = [(38.7, -9.4), (71.0, 25.8), (37.9, 23.7), (60.2, 24.9)]
+
+
+@pytest.mark.parametrize("width", [390, 1300])
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_map_legend_is_off_the_map_and_the_view_fits(browser, site, path, width):
+    page, _ = _open(browser, f"{site}/{path}", viewport={"width": width, "height": 900})
+    frames = _map_frames(page)
+    assert frames, f"{path}: no interactive map"
+    places = MAINLAND_EUROPE if "europa" in path else NETHERLANDS
+    for frame in frames:
+        name = frame.url.rsplit("/", 1)[-1]
+        boxes = frame.evaluate(_MAP_BOXES)
+        legend = boxes["legend"]
+        assert legend and boxes["attribution"] and boxes["scale"], f"{name}: {boxes}"
+        assert not _overlap(legend, boxes["attribution"]), f"{name}: legend on the attribution"
+        assert not _overlap(legend, boxes["scale"]), f"{name}: legend on the scale bar"
+        assert not _overlap(legend, boxes["map"]), f"{name}: legend on the map area"
+        assert not _overlap(boxes["attribution"], boxes["scale"]), f"{name}: {boxes}"
+        assert boxes["attributionLines"] <= 1, f"{name}: attribution on several lines"
+        if width == 390:  # below the map on a phone
+            assert legend[1] >= boxes["map"][3] - 0.5, f"{name}: {boxes}"
+        south, west, north, east = boxes["view"]
+        for lat, lon in places:
+            assert south <= lat <= north and west <= lon <= east, f"{name}: {(lat, lon)} not in view {boxes['view']}"  # fmt: skip
+        assert east - west < (80 if "europa" in path else 12), f"{name}: view too wide {boxes['view']}"  # fmt: skip
+        scale = frame.locator(".leaflet-control-scale-line")
+        assert scale.count() == 1 and scale.inner_text().strip().endswith(("km", "m")), name
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_every_map_is_one_numbered_figure(browser, site, path):
+    page, _ = _open(browser, f"{site}/{path}")
+    figures = page.evaluate(
+        """() => [...document.querySelectorAll('iframe')].map(f => {
+             const figure = f.closest('figure.ri-map');
+             return {map: f.classList.contains('ri-map-frame'), srcdoc: f.hasAttribute('srcdoc'),
+                     number: figure && figure.querySelector('figcaption .caption-number')
+                       ? figure.querySelector('figcaption .caption-number').innerText.trim() : null,
+                     frames: figure ? figure.querySelectorAll('iframe').length : 0,
+                     image: figure ? figure.querySelectorAll('img').length : 0};
+           })"""
+    )
+    assert figures, f"{path}: no map"
+    for item in figures:  # every iframe is a map inside its own numbered figure, with its image
+        assert item["map"] and not item["srcdoc"], item
+        assert item["number"] and item["number"].startswith("Figuur "), item
+        assert item["frames"] == 1 and item["image"] == 1, item
+    numbers = [item["number"] for item in figures]
+    assert len(set(numbers)) == len(numbers), numbers
+    # nothing else shows a map: no map page is referenced twice
+    sources = page.eval_on_selector_all(MAP_FRAMES, "fs => fs.map(f => f.src)")
+    assert len(set(sources)) == len(sources) == len(figures)
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_print_shows_the_static_image_of_every_map(browser, site, path):
+    page, _ = _open(browser, f"{site}/{path}", viewport={"width": 1300, "height": 900})
+    count = page.locator("figure.ri-map").count()
+    assert count and page.locator(f"{MAP_FRAMES}:visible").count() == count  # on screen
+    assert page.locator("figure.ri-map img:visible").count() == 0
+    page.emulate_media(media="print")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('figure.ri-map img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)",
+        timeout=10_000,
+    )
+    images = page.locator("figure.ri-map img")
+    assert images.count() == count
+    for image in images.all():
+        assert image.is_visible() and image.bounding_box()["height"] > 100
+    assert page.locator("iframe:visible").count() == 0
+    assert "Trust" not in page.evaluate("() => document.body.innerText")
+    page.context.close()
+
+
+def test_without_javascript_maps_are_their_static_images(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/book/_generated/europa.html", wait_until="load")
+    image = page.locator("figure.ri-map img").first
+    assert image.is_visible() and image.evaluate("i => i.complete && i.naturalWidth > 0")
+    assert page.locator("iframe:visible").count() == 0
+    context.close()

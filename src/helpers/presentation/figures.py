@@ -66,6 +66,15 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _paragraph(text: str) -> str:
+    """``text`` on one line that MyST reads as a paragraph (a figure's caption must be one): a
+    start it would read as a comment (``% hoogopgeleid``), heading, list, quote, table or fence
+    is escaped with a backslash."""
+    line = _one_line(text)
+    line = re.sub(r"^(\d+)([.)])", r"\1\\\2", line)
+    return re.sub(r"^([%#>+*|=`~_-])", r"\\\1", line)
+
+
 def asset_path(chapter: str, name: str, suffix: str) -> Path:
     """Path of a figure's or table's file, ``_assets/<chapter>/<name><suffix>`` (chapter and name
     as slugs: lower case, other characters than a-z and 0-9 as ``-``), relative to the working
@@ -73,6 +82,24 @@ def asset_path(chapter: str, name: str, suffix: str) -> Path:
     path = ASSETS_DIR / _slug(chapter) / f"{_slug(name)}{suffix}"
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def map_key(chapter: str, name: str) -> str:
+    """The name of a figure's interactive map page in the built book,
+    ``_static/maps/<key>.html``: ``<chapter>-<name>`` as slugs (see :func:`asset_path`)."""
+    return f"{_slug(chapter)}-{_slug(name)}"
+
+
+def _map_frame(key: str, caption: str) -> str:
+    """The hook for the interactive version of a map figure: an empty ``iframe`` (no ``src``,
+    so nothing loads and, by ``ri-maps.css``, nothing shows without JavaScript) that the book's
+    ``ri-maps.js`` moves in place of the static image and points at ``_static/maps/<key>.html``
+    (loaded when scrolled into view)."""
+    title = html.escape(f"Interactieve kaart: {_one_line(caption)}", quote=True)
+    return (
+        f'<iframe class="ri-map-frame" data-leaflet-map="{html.escape(key, quote=True)}" '
+        f'title="{title}" loading="lazy"></iframe>'
+    )
 
 
 def _download_line(csv_path: Path, what: str = "figuur") -> str:
@@ -89,12 +116,15 @@ def book_figure(
     alt: str,
     data: pd.DataFrame,
     status: str,
+    interactive: str = "",
 ) -> BookItem:
     """Save ``fig`` (PNG) and ``data`` (CSV) and return a numbered MyST figure.
 
     ``caption`` is the figure title, ``source`` is printed as "Bron: ...", ``alt`` describes
     the figure for screen readers, ``data`` is what a reader downloads and ``status`` (a key
-    of :data:`STATUSES`) says what kind of source the figure shows.
+    of :data:`STATUSES`) says what kind of source the figure shows. ``interactive`` (a
+    :func:`map_key`) makes the figure a map whose interactive page replaces the image on
+    screen (class ``ri-map``; the image then loads only for print, see ``ri-maps.js``).
     """
     if not alt.strip():
         raise ValueError(f"figure {name!r}: alt text is required")
@@ -106,16 +136,19 @@ def book_figure(
     plt.close(fig)
     data.to_csv(csv, index=False, lineterminator="\n")
     label = f"fig-{_slug(chapter)}-{_slug(name)}"
+    map_options = [":figclass: ri-map", ":loading: lazy"] if interactive else []
+    frame = f" {_map_frame(interactive, caption)}" if interactive else ""
     markdown = "\n".join(
         [
             f"```{{figure}} {png.as_posix()}",
             f":name: {label}",
             f":alt: {_one_line(alt)}",
             ":width: 100%",
+            *map_options,
             "",
-            _one_line(caption),
+            _paragraph(caption),
             "",
-            f"{_status_line(status)}Bron: {_one_line(source)}. {_download_line(csv)}",
+            f"{_status_line(status)}Bron: {_one_line(source)}. {_download_line(csv)}{frame}",
             "```",
         ]
     )
