@@ -97,12 +97,13 @@ def test_table_1_in_the_book_and_its_csv(in_tmp):
 
 
 def _rules(css: str) -> dict[str, str]:
+    """Selector -> body of its first rule (screen rules come before the print stylesheet)."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    return {
-        " ".join(sel.split()): body
-        for sels, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)
-        for sel in sels.split(",")
-    }
+    rules: dict[str, str] = {}
+    for sels, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        for sel in sels.split(","):
+            rules.setdefault(" ".join(sel.split()), body)
+    return rules
 
 
 def test_style_sheet_never_breaks_a_word_in_a_table_cell():

@@ -9,6 +9,7 @@ files each chapter notebook read in its last run (the runner's read trace).
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from helpers.data.registry import Source, load_registry
@@ -44,6 +45,33 @@ def chapters_by_source(reads: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def _cell(text: object) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
+
+
+#: Characters of a checksum shown; the full value is one click away (``<details>``).
+SHORT_HASH = 12
+
+
+def _source_entry(source: Source, chapters: list[str], titles: dict[str, str]) -> list[str]:
+    """One bronbestand as a definition-list entry (a card on the page, ``ri-book.css``): file
+    and id, then status, chapters, origin and checksum, each on its own line, so nothing is
+    squeezed into narrow table columns on a phone. The checksum shows its first
+    :data:`SHORT_HASH` characters; the full value opens with a click."""
+    where = ", ".join(titles.get(c, c) for c in chapters) or "–"
+    origin = (
+        f"[{_cell(source.repo or 'vaste URL')}]({source.url}), commit `{(source.commit or '')[:10]}`"
+        if source.url
+        else f"alleen via spiegel: {_cell(source.mirror_only)}"
+    )
+    digest = html.escape(source.sha256)
+    return [
+        f"`{source.file}` (`{source.id}`)",
+        f": **Status:** {STATUSES[status_of(source)]}",
+        f": **Gebruikt in:** {_cell(where)}",
+        f": **Herkomst:** {origin}",
+        f': <details class="ri-hash"><summary>sha256 <code>{digest[:SHORT_HASH]}…</code>'
+        f"</summary><code>{digest}</code></details>",
+        "",
+    ]
 
 
 def page(reads: dict[str, list[str]], titles: dict[str, str]) -> str:
@@ -87,22 +115,12 @@ def page(reads: dict[str, list[str]], titles: dict[str, str]) -> str:
             f"- Verwijzing: {_cell(first.citation)}",
             f"- Opgehaald: {_cell(first.retrieved or 'onbekend')}; map in de spiegel: `{dataset}`",
             "",
-            "| Bestand | Status | Gebruikt in | Herkomst | sha256 |",
-            "|:--|:--|:--|:--|:--|",
+            ":::{container} ri-sources",
+            "",
         ]
         for source in sources:
-            chapters = used.get(source.id, [])
-            where = ", ".join(titles.get(c, c) for c in chapters) or "–"
-            origin = (
-                f"vaste URL (commit `{(source.commit or '')[:10]}`): <{source.url}>"
-                if source.url
-                else f"alleen via spiegel: {_cell(source.mirror_only)}"
-            )
-            lines.append(
-                f"| `{source.file}` (`{source.id}`) | {STATUSES[status_of(source)]} | "
-                f"{_cell(where)} | {origin} | `{source.sha256}` |"
-            )
-        lines.append("")
+            lines += _source_entry(source, used.get(source.id, []), titles)
+        lines += [":::", ""]
     return "\n".join(lines) + "\n"
 
 

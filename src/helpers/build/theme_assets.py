@@ -1,0 +1,155 @@
+"""Sphinx extension that leaves out theme assets the book does not use, so a page on a phone
+downloads what it shows (issue 15: every page carried about 2,4 MB of theme files).
+
+- **Font Awesome as JavaScript** (``_static/scripts/fontawesome.js``, 1,5 MB; about 540 kB
+  gzip-compressed on every page): the PyData theme loads it to turn each ``<i class="fa-...">``
+  into an SVG, while its own stylesheet already draws the same icons from the Font Awesome web
+  fonts. The script tag is taken out of every page and the script deleted; the icons come from
+  the fonts.
+- **The fonts** (``vendor/fontawesome/webfonts``, 300 kB in woff2): subset with fontTools
+  (``fonttools[woff]`` in ``pyproject.toml``: WOFF2 needs Brotli) to the icons the book's pages
+  and the theme's scripts name (about 20 glyphs, a few kB). The TrueType copies (only for
+  browsers without WOFF2 support) are left out.
+- **The theme's stylesheet**: the 2.000 ``.fa-<name>:before`` rules for icons no page uses are
+  dropped (the theme CSS shrinks by about a third), and its source map (for theme developers) is
+  left out, as are the theme scripts' source maps.
+- **sphinx-thebe** (live code cells through an online service: the book has no code cells and
+  works offline): its script and stylesheet are not linked.
+
+Everything is done after the HTML build (``build-finished``) on the output folder, so the
+theme's own files stay untouched; rebuilding repeats it (the theme copies its files anew).
+Icons keep working: which icons are used is read from the written pages themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+#: The icon script's tag as the PyData theme writes it (with its comment).
+_ICON_SCRIPT = re.compile(
+    r"[ \t]*(?:<!-- So that users can add custom icons -->\s*)?"
+    r'<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"[^>]*></script>\n?'
+)
+#: ``.fa-a:before,.fa-b:before{content:"\f0c9"}`` rules of the minified theme stylesheet.
+_ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
+_ICON_NAME = re.compile(r"fa-[a-z0-9-]+")
+_FONT_SRC = re.compile(r"src:url\(\.\./vendor/fontawesome/webfonts/([a-z0-9-]+)\.woff2\)[^;}]*")
+_SOURCE_MAP = re.compile(r"\n?/\*# sourceMappingURL=\S+ \*/|\n?//# sourceMappingURL=\S+")
+#: Scripts and stylesheets of extensions the book does not use (file names in ``_static``).
+UNUSED_FILES = {"sphinx-thebe.js", "sphinx-thebe.css"}
+
+
+def _drop_unused_files(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
+) -> None:
+    """Unlink sphinx-thebe's script, stylesheet and configuration script from every page."""
+    for key in ("script_files", "css_files"):
+        kept = []
+        for asset in context.get(key, []):
+            name = str(getattr(asset, "filename", asset) or "")
+            body = str(getattr(asset, "attributes", {}).get("body", ""))
+            if name.split("?")[0].rsplit("/", 1)[-1] not in UNUSED_FILES and "THEBE" not in body:
+                kept.append(asset)
+        if key in context:
+            context[key][:] = kept
+
+
+def used_icons(outdir: Path) -> set[str]:
+    """Font Awesome icon names (``fa-bars`` ...) that the written pages (``*.html``) and the
+    theme's scripts (``_static/scripts/*.js``, not the icon script itself) name."""
+    names: set[str] = set()
+    files = [*outdir.rglob("*.html"), *(outdir / "_static" / "scripts").glob("*.js")]
+    for path in files:
+        if path.name != "fontawesome.js":
+            names |= set(_ICON_NAME.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return names
+
+
+def slim_stylesheet(css: str, icons: set[str]) -> tuple[str, set[int]]:
+    """The theme stylesheet with the icon rules of ``icons`` only, and their code points.
+    Fonts are pointed at the WOFF2 subsets :func:`subset_fonts` writes; the source-map comment
+    is removed (the map no longer matches)."""
+    points: set[int] = set()
+
+    def keep(match: re.Match[str]) -> str:
+        names = {n[1:].removesuffix(":before") for n in match.group(1).split(",") if n}
+        if names & icons:
+            points.add(int(match.group(2), 16))
+            return match.group(0)
+        return ""
+
+    css = _ICON_RULE.sub(keep, css)
+    css = _FONT_SRC.sub(
+        lambda m: (
+            f'src:url(../vendor/fontawesome/webfonts/{m.group(1)}.subset.woff2) format("woff2")'
+        ),
+        css,
+    )
+    return _SOURCE_MAP.sub("", css), points
+
+
+def subset_fonts(webfonts: Path, points: set[int]) -> list[Path]:
+    """Write ``<font>.subset.woff2`` beside each full ``<font>.woff2`` of ``webfonts`` with only
+    the glyphs of ``points`` (Unicode code points); delete the full fonts (and their TrueType
+    copies). Returns the subsets."""
+    from fontTools import subset
+
+    written = []
+    full_fonts = [f for f in sorted(webfonts.glob("*.woff2")) if ".subset." not in f.name]
+    for font_file in full_fonts:
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]
+        font = subset.load_font(str(font_file), options, dontLoadGlyphNames=True)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(points))
+        subsetter.subset(font)
+        target = font_file.with_name(font_file.stem + ".subset.woff2")
+        subset.save_font(font, str(target), options)
+        written.append(target)
+    for full in [*full_fonts, *webfonts.glob("*.ttf")]:
+        full.unlink()
+    return written
+
+
+def slim_output(outdir: Path) -> None:
+    """Leave the unused theme assets out of a built book in ``outdir`` (see the module note):
+    no icon script on any page, icon rules and fonts for the used icons only, no source maps.
+    Repeating it on an already slimmed folder changes nothing."""
+    static = outdir / "_static"
+    stylesheet = static / "styles" / "pydata-sphinx-theme.css"
+    webfonts = static / "vendor" / "fontawesome" / "webfonts"
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        slim = _ICON_SCRIPT.sub("", text)
+        if slim != text:
+            page.write_text(slim, encoding="utf-8")
+    if stylesheet.is_file() and _FONT_SRC.search(stylesheet.read_text(encoding="utf-8")):
+        css, points = slim_stylesheet(stylesheet.read_text(encoding="utf-8"), used_icons(outdir))
+        stylesheet.write_text(css, encoding="utf-8")
+        subset_fonts(webfonts, points)
+    for folder in (static / "scripts", static / "styles"):
+        for script in [*folder.glob("*.js"), *folder.glob("*.css")]:
+            text = script.read_text(encoding="utf-8")
+            if _SOURCE_MAP.search(text):
+                script.write_text(_SOURCE_MAP.sub("", text), encoding="utf-8")
+        for leftover in {*folder.glob("*.map"), *folder.glob("fontawesome.js*")}:
+            leftover.unlink(missing_ok=True)
+
+
+def _slim(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        slim_output(Path(app.outdir))
+
+
+def setup(app: Sphinx) -> dict:
+    """Sphinx entry point (``_config.yml``, ``extra_extensions``): unlinks sphinx-thebe from
+    every page and, after an HTML build, leaves out the unused theme assets
+    (:func:`slim_output`). Returns the extension metadata (parallel read and write safe)."""
+    # early: emit_firstresult stops at the first handler that returns a template name
+    app.connect("html-page-context", _drop_unused_files, priority=2)
+    app.connect("build-finished", _slim)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
