@@ -38,7 +38,7 @@ def test_firms_chapter_on_open_data(run_notebook):
     assert glue["firms_status"].startswith("benadering")
     assert glue["firms_n_half"] == _nl(n_half)
     assert glue["firms_top4_share"] == _nl(top4, 1) + "%"
-    assert glue["firms_top4"] == "Amsterdam, Rotterdam, 's-Gravenhage en Utrecht"
+    assert glue["firms_top4"] == "Amsterdam, Rotterdam, ’s-Gravenhage en Utrecht"
     assert glue["firms_pub_half"] == "30"  # the publication's value, shown as published
     assert "Status: benadering" in markdown_outputs(out)
     assert glue["firms_ref_year"] == "2015" and glue["firms_new_year"] == "2025"

@@ -33,7 +33,7 @@ def test_a_cis_file_is_counted_for_its_year_on_the_next_map():
     assert found.counts["GM0363"] == 900  # the 2012 row is left out
     assert found.counts["GM0394"] == 450  # padding of the code stripped
     assert found.knowledge_intensive is None
-    assert str(CIS) in found.source
+    assert f"aangeleverd: {CIS.name})" in found.source  # the name, not the folders
     with pytest.raises(UnknownParameterError, match="available years: 2012, 2014"):
         chapter.firm_counts(str(CIS), 2013, [300, 100])
 
@@ -72,6 +72,14 @@ def test_ris_cis_indicators_per_year():
     assert ris.flat == bool((wide.nunique(axis=1) == 1).all())
     with pytest.raises(UnknownParameterError, match="available years"):
         chapter.ris_cis(1990)
+    # the book's table names them in Dutch, and an indicator without a Dutch name is refused
+    assert views.ris_table(ris)["Indicator"].tolist() == [
+        "3.1.1 Mkb-bedrijven met productinnovaties",
+        "3.1.2 Mkb-bedrijven met procesinnovaties",
+        "3.2.1 Innoverende mkb-bedrijven die samenwerken",
+    ]
+    with pytest.raises(ValueError, match="no Dutch label for RIS indicator"):
+        views.ris_label("9.9.9 Something else (Regional)")
 
 
 def test_published_findings_as_printed():

@@ -264,8 +264,8 @@ def test_sentences_and_tables_as_the_book_shows_them(tmp_path):
     from helpers.presentation import rd as views
 
     one = rd.intensity_summary(rd.intensity(rd.rd_for_year(2015)))
-    assert views.vintage_note(one, 2015).startswith("Voor 2015 heeft alleen de vintage van 2023")
-    assert views.older_vintages_text(one) == "; de oudere vintage van 2017 loopt tot 2014"
+    assert views.vintage_note(one, 2015).startswith("Voor 2015 heeft alleen de bbp-versie van 2023")
+    assert views.older_vintages_text(one) == "; de oudere versie van 2017 loopt tot 2014"
     two = rd.intensity_summary(rd.intensity(rd.rd_for_year(2014)))
     assert "het grootste verschil" in views.vintage_note(two, 2014)
     table = views.intensity_table(two.table)
@@ -279,7 +279,7 @@ def test_sentences_and_tables_as_the_book_shows_them(tmp_path):
     assert proxy.status == "benadering" and proxy.caption.startswith("Benadering (proxy) — ")
     path = _corop_file(tmp_path, [("CR01", 2015, 1.0)])
     supplied = views.corop_text(rd.corop_measure(str(path), 2015, 2012), str(path))
-    assert supplied.status == "aangeleverd" and str(path) in supplied.source
+    assert supplied.status == "aangeleverd" and f"aangeleverd: {path.name})" in supplied.source
     assert supplied.caption == "Private R&D-uitgaven per COROP-regio in 2015 (miljoen euro)"
 
 

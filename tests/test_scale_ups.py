@@ -120,7 +120,7 @@ def test_a_dashboard_file_per_gemeente():
 
 
 def test_sentences_and_table_of_the_chapter():
-    assert "scaleup_file" in views.user_text(None)
+    assert "zie Zelf opnieuw uitrekenen" in views.user_text(None)  # no instructions here
     text = views.user_text(chapter.scaleup_counts(str(SCALEUPS), 2016))
     assert text.startswith("Met het aangeleverde bestand (2016) telt Nederland 930 scale-ups")
     assert "de meeste in Amsterdam (400), Rotterdam (200)" in text
@@ -129,3 +129,11 @@ def test_sentences_and_table_of_the_chapter():
     assert expected in views.comparison_text(population)
     shown = views.stated_table(chapter.stated_scaleups())
     assert list(shown.columns) == list(views.STATED_COLUMNS.values())
+    # Dutch labels and values, no English wording and no raw web address as text
+    assert shown["Gegeven"].tolist() == [
+        "Scale-ups in Nederland", "Aandeel in de Randstad", "Scale-ups in Nederland"
+    ]  # fmt: skip
+    assert shown["Waarde"].tolist() == ["3.070", "meer dan de helft", "3.237"]
+    assert shown["Bron"].iloc[0].startswith("[RSM](https://www.rsm.nl/")
+    words = " ".join(shown.drop(columns="Bron").astype(str).to_numpy().ravel())
+    assert not {"total", "share", "firms", "edition", "more"} & set(words.lower().split())

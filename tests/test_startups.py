@@ -135,9 +135,9 @@ def test_published_findings_as_printed():
 
 
 def test_the_user_text_either_way():
-    assert "startup_file" in views.user_text(None)
+    assert "zie Zelf opnieuw uitrekenen" in views.user_text(None)  # no instructions here
     text = views.user_text(chapter.startup_list(str(STARTUPS)))
-    assert "(7 startups, waarvan 1 zonder herkenbare gemeente)" in text
+    assert "(7 startups, waarvan 1 zonder herkenbare gemeente, genoemd bij de kaart)" in text
     assert "in Amsterdam (2), " in text and "hebben samen 83% van de startups" in text
 
 

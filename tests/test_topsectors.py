@@ -129,7 +129,8 @@ RVO_THEMES = ["HTSM", "LSH", "Agri & Food", "Energie"]
 
 def test_chapter_data_from_an_rvo_file():
     found = topsectoren.chapter_data(str(RVO), 2014, 2016, RVO_THEMES)
-    assert found.supplied and found.status_key == "aangeleverd" and str(RVO) in found.source
+    assert found.supplied and found.status_key == "aangeleverd" and RVO.name in found.source
+    assert str(RVO.parent) not in found.source  # the file name, not the analyst's folders
     assert found.period == "2014-2016"
     assert found.data["start_year"].between(2014, 2016).all()
     assert found.n_projects == 6  # H2, L1, L2, A1, E1, W1 (H1 started in 2013)

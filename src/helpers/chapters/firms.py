@@ -26,7 +26,7 @@ import pandas as pd
 from babel.numbers import format_decimal
 
 from helpers import config
-from helpers.data.checks import check_year
+from helpers.data.checks import check_year, require
 from helpers.geography import nl, years
 
 
@@ -186,7 +186,9 @@ def counts_per_gemeente(
     of years before the map year are recoded through the municipal mergers. The result's
     ``attrs``: ``code_year`` and ``missing`` (codes whose count is missing, sorted). Raises
     :class:`helpers.data.checks.UnknownParameterError` (a ``ValueError``) naming ``what``
-    (the file) and the years it has when ``year`` is not there.
+    (the file) and the years it has when ``year`` is not there, and
+    :class:`helpers.data.checks.DataCheckError` naming ``what`` when no gemeente of ``year``
+    has a value (nothing to map: never a map or a sentence without data).
     """
     year = check_year(year, sorted(int(y) for y in data["jaar"].unique()), what)
     rows = data[data["jaar"] == year]
@@ -200,6 +202,11 @@ def counts_per_gemeente(
     rows = rows.assign(gemeente=codes)
     missing = sorted(set(rows.loc[rows[column].isna(), "gemeente"]))
     counts = rows.dropna(subset=[column]).groupby("gemeente")[column].sum()
+    require(
+        len(counts) > 0,
+        f"{what}: no gemeente has a value in column {column!r} for {year} (every value of "
+        f"that year is empty, '.' or 'x'); nothing to map or count",
+    )
     counts.attrs.update(code_year=codes_of, missing=missing)
     return counts, map_year
 

@@ -13,6 +13,7 @@ level it shows the CIS-based indicators of the Regional Innovation Scoreboard (R
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -54,6 +55,7 @@ class FirmCounts:
     knowledge_intensive: pd.Series | None = None  # proxy only: establishments in H-J, K-L, M-N
     missing: list[str] = field(default_factory=list)  # CIS file: codes whose count is '.'/'x'
     notes: list[str] = field(default_factory=list)  # CIS file: how it was read (Dutch)
+    coverage: userfiles.Coverage | None = None  # CIS file: gemeenten of map_year with a count
 
 
 def firm_counts(cis_file: str, year: int, class_bounds: list[float]) -> FirmCounts:
@@ -63,11 +65,14 @@ def firm_counts(cis_file: str, year: int, class_bounds: list[float]) -> FirmCoun
     ``class_bounds`` are the size-class limits for innovative firms (the publication's
     ``[500, 200, 100]``); the proxy uses ten times these (establishments are about ten times
     as many). Raises :class:`helpers.geography.userfiles.UserFileError` on an invalid file
-    and :class:`helpers.data.checks.UnknownParameterError` when ``year`` is not in it.
+    and :class:`helpers.data.checks.UnknownParameterError` when ``year`` is not in it
+    (:class:`helpers.data.checks.DataCheckError` when no count of that year has a value).
+    With a file, ``coverage`` says which gemeenten of the map year have a count.
     """
     if cis_file:
         cis = userfiles.load_user_file(cis_file, "cis")
-        counts, map_year = firms.counts_per_gemeente(cis, year, "aantal_innovatief", cis_file)
+        what = f"{Path(cis.attrs['path']).name} (parameter cis_file)"
+        counts, map_year = firms.counts_per_gemeente(cis, year, "aantal_innovatief", what)
         return FirmCounts(
             counts=counts,
             year=int(year),
@@ -77,10 +82,11 @@ def firm_counts(cis_file: str, year: int, class_bounds: list[float]) -> FirmCoun
             unit="innovatieve bedrijven",
             status="origineel: CBS CIS, aangeleverd door de gebruiker",
             status_key="aangeleverd",
-            source=f"CBS, Community Innovation Survey (maatwerktabel, aangeleverd: {cis_file}); "
+            source=f"CBS, Community Innovation Survey (maatwerktabel, aangeleverd: {Path(cis_file).name}); "
             "bewerking Regionale innovatie in Nederland",
             missing=list(counts.attrs.get("missing", [])),
-            notes=userfiles.file_notes(cis, key="gemeente"),
+            notes=userfiles.file_notes(cis[cis["jaar"] == int(year)], key="gemeente"),
+            coverage=userfiles.coverage(counts.index, "gemeente", map_year),
         )
     establishments = firms.establishments_2015().set_index("gemeente")
     return FirmCounts(

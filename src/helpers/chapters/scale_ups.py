@@ -12,6 +12,7 @@ and cover the same 40 regions; 81644NED replaces them.)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -217,6 +218,8 @@ class ScaleupCounts:
     join: nl.JoinReport | None = None  # codes not on the map (named), gemeenten without data
     missing: list[str] = field(default_factory=list)  # codes whose count is '.', 'x' or empty
     notes: list[str] = field(default_factory=list)  # how the file was read (Dutch sentences)
+    coverage: userfiles.Coverage | None = None  # gemeenten of map_year with a count
+    file: str = ""  # the file's name
 
     @property
     def total(self) -> int:
@@ -233,13 +236,17 @@ def scaleup_counts(scaleup_file: str, year: int) -> ScaleupCounts | None:
     """Scale-ups per gemeente in ``year`` from the user's Scale-Up Dashboard file (schema
     ``scaleups`` of ``data/README-user-files.md``), on the gemeente map of that year; ``None``
     without a file; codes that are not on that map are in ``join.unjoined``, gemeenten whose
-    count is missing (StatLine ``.``/``x``) in ``missing``, how the file was read in ``notes``.
+    count is missing (StatLine ``.``/``x``) in ``missing``, how the file was read in ``notes``,
+    which gemeenten of the map have a count in ``coverage``.
     Raises :class:`helpers.geography.userfiles.UserFileError` on an invalid file and
-    :class:`helpers.data.checks.UnknownParameterError` when ``year`` is not in it."""
+    :class:`helpers.data.checks.UnknownParameterError` when ``year`` is not in it, and
+    :class:`helpers.data.checks.DataCheckError` naming the file when no count of ``year``
+    has a value."""
     if not scaleup_file:
         return None
     data = userfiles.load_user_file(scaleup_file, "scaleups")
-    counts, map_year = firms.counts_per_gemeente(data, year, "aantal", scaleup_file)
+    what = f"{Path(data.attrs['path']).name} (parameter scaleup_file)"
+    counts, map_year = firms.counts_per_gemeente(data, year, "aantal", what)
     regions = nl.boundaries("gemeente", map_year)
     map_data, join = nl.join_to_boundaries(
         counts.rename("scaleups").reset_index(), regions, code="gemeente"
@@ -252,7 +259,9 @@ def scaleup_counts(scaleup_file: str, year: int) -> ScaleupCounts | None:
         map_data=map_data,
         join=join,
         missing=list(counts.attrs.get("missing", [])),
-        notes=userfiles.file_notes(data, key="gemeente"),
+        notes=userfiles.file_notes(data[data["jaar"] == int(year)], key="gemeente"),
+        coverage=userfiles.coverage(counts.index, "gemeente", map_year),
+        file=Path(data.attrs["path"]).name,
     )
 
 
@@ -260,3 +269,99 @@ def status(scaleups: ScaleupCounts | None) -> str:
     """The reader's wording of what the chapter shows: the user's dashboard counts, or the
     stated totals and the population."""
     return STATUS_STATED if scaleups is None else STATUS_SUPPLIED
+
+
+# --- two dashboard files compared (then and now, on the later year's gemeenten) ---------------
+
+
+@dataclass
+class ScaleupChange:
+    """Two of the user's dashboard files compared (result of :func:`scaleup_change`): the
+    earlier file's counts recoded to the gemeenten of the later one."""
+
+    earlier: ScaleupCounts
+    later: ScaleupCounts
+    recoded: pd.DataFrame  # gemeente (codes of later.map_year), name, aantal: earlier counts
+    report: years.RecodeReport  # merged, split (with weights) and renamed gemeenten
+    change: firms.RegionChange  # gemeenten with scale-ups in both files; fastest growth first
+    only_earlier: list[str] = field(default_factory=list)  # names: scale-ups then, none later
+    only_later: list[str] = field(default_factory=list)  # names: none then, scale-ups later
+    not_recoded: list[str] = field(default_factory=list)  # codes of the earlier file left out
+
+    @property
+    def totals(self) -> tuple[int, int]:
+        """Scale-ups in the earlier and the later file (the earlier total is the same before
+        and after recoding: checked)."""
+        return self.earlier.total, self.later.total
+
+    @property
+    def recoded_total(self) -> int:
+        """Scale-ups of the earlier file after recoding (equals its total)."""
+        return int(self.recoded["aantal"].sum())
+
+
+def scaleup_change(a: ScaleupCounts, b: ScaleupCounts) -> ScaleupChange:
+    """Compare two dashboard files (:func:`scaleup_counts`, in either order) on the gemeenten
+    of the later one: the earlier counts are recoded from the gemeenten of their map year to
+    those of the later map year through the change table
+    (:func:`helpers.geography.years.recode`: merged gemeenten go whole to their new gemeente,
+    a divided gemeente is shared by weight, integer counts stay whole and the total is kept).
+    Gemeenten with scale-ups in both files are compared (:func:`helpers.chapters.firms.
+    region_change`); those with scale-ups in one file only are named.
+
+    Raises :class:`helpers.data.checks.DataCheckError` when the recoded total differs from
+    the earlier file's total (it never should) or both files have the same year."""
+    first, second = sorted((a, b), key=lambda s: (s.year, s.map_year))
+    require(
+        first.year != second.year,
+        f"scale-up files to compare have the same year ({first.year}); give files of two years",
+    )
+    valid = set(years.crosswalk(first.map_year)["gemeente"])
+    counts = first.counts.rename("aantal").rename_axis("gemeente").reset_index()
+    not_recoded = sorted(set(counts["gemeente"]) - valid)
+    counts = counts[counts["gemeente"].isin(valid)]
+    counts["aantal"] = counts["aantal"].astype("int64")
+    to_year = max(first.map_year, second.map_year)
+    recoded, report = years.recode(counts, "gemeente", ["aantal"], first.map_year, to_year)
+    require(
+        int(recoded["aantal"].sum()) == int(counts["aantal"].sum()),
+        f"recoding {first.map_year} -> {to_year} changed the total of the scale-up file",
+    )
+    names = years.names(to_year).set_index("code")["name"]
+    then = recoded.set_index("gemeente")["aantal"]
+    now = second.counts[second.counts.index.isin(set(names.index))]
+    both = sorted(set(then[then > 0].index) & set(now[now > 0].index))
+    tables = [
+        pd.DataFrame({"gemeente": both, "name": [names[c] for c in both], "aantal": s[both].values})
+        for s in (then, now)
+    ]
+    change = firms.region_change(*tables, "gemeente", "aantal", (first.year, second.year))
+    return ScaleupChange(
+        earlier=first,
+        later=second,
+        recoded=recoded[["gemeente", "name", "aantal"]],
+        report=report,
+        change=change,
+        only_earlier=sorted(names[c] for c in set(then[then > 0].index) - set(both)),
+        only_later=sorted(names[c] for c in set(now[now > 0].index) - set(both)),
+        not_recoded=not_recoded,
+    )
+
+
+def compare_files(
+    scaleups: ScaleupCounts | None, scaleup_file_compare: str, compare_year: int
+) -> ScaleupChange | None:
+    """The chapter's file (``scaleups``, from ``scaleup_file``) compared with a second
+    dashboard file of another year (:func:`scaleup_counts` of ``scaleup_file_compare`` and
+    ``compare_year``, then :func:`scaleup_change`); ``None`` without a second file. Raises
+    :class:`helpers.data.checks.DataCheckError` naming both parameters when the second file
+    is given without the first, and the errors of those functions."""
+    if not scaleup_file_compare:
+        return None
+    require(
+        scaleups is not None,
+        "parameter scaleup_file_compare is set but scaleup_file is not: give the dashboard file "
+        "to compare it with as scaleup_file (and its year as year)",
+    )
+    other = scaleup_counts(scaleup_file_compare, compare_year)
+    return scaleup_change(scaleups, other)

@@ -12,7 +12,8 @@ with the change in between (:func:`starter_change`), and new enterprises per NUT
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -24,6 +25,7 @@ from helpers.data.published import load_published
 from helpers.geography import nl, userfiles, years
 
 PUBLISHED = "startups2017_gepubliceerd"  # data/published/<name>.csv: the publication's findings
+PLACE_YEAR = nl.PLACE_YEAR  # the publication's gemeenten (2016): the map of a startup list
 BIG_CITY = 100_000  # inhabitants (2015) from which a gemeente counts as a large city
 
 
@@ -331,12 +333,15 @@ class StartupList:
     """Result of :func:`startup_list`."""
 
     n: int  # startups in the file
-    unplaced: int  # startups whose gemeente or place matches no gemeente
-    counts: pd.Series  # startups per gemeente code (2016)
-    names: pd.Series  # gemeente code -> name (2016)
+    unplaced: int  # startups whose gemeente or place matches no gemeente of map_year
+    counts: pd.Series  # startups per gemeente code (of map_year)
+    names: pd.Series  # gemeente code -> name (map_year)
     share_big: float  # percent of the placed startups in gemeenten of BIG_CITY+ inhabitants
-    n_big: int  # number of such gemeenten
-    map_data: gpd.GeoDataFrame  # every gemeente (2016) with ``startups`` (NaN: none)
+    n_big: int  # number of such gemeenten (in the gemeenten of map_year)
+    map_data: gpd.GeoDataFrame  # every gemeente of map_year with ``startups`` (NaN: none)
+    map_year: int = PLACE_YEAR  # the gemeenten (1 January) the startups are placed in
+    placement: userfiles.Placement | None = None  # per row; names every place not placed
+    notes: list[str] = field(default_factory=list)  # how the file was read (Dutch sentences)
 
     def top(self, n: int) -> list[tuple[str, int]]:
         """The ``n`` gemeenten with the most startups: (name, startups), most first."""
@@ -344,21 +349,61 @@ class StartupList:
         return [(str(self.names.get(code, code)), int(k)) for code, k in ranked.items()]
 
 
+def startup_map_year(startups: pd.DataFrame) -> tuple[int, userfiles.Placement]:
+    """The gemeenten a startup list is placed in, and its placement
+    (:func:`helpers.geography.userfiles.placement`): those of :data:`PLACE_YEAR`
+    (2016, the publication's map) unless the gemeenten of the newest founding year (on the
+    gemeente map of that year, :func:`helpers.chapters.firms.gemeente_map_year`) place more
+    startups: a list of gemeenten created after 2016 (Het Hogeland, Land van Cuijk) is drawn
+    on the map of their year, while names of older gemeenten are followed forward."""
+    first = userfiles.placement(startups, PLACE_YEAR)
+    founded = pd.to_numeric(startups["oprichtingsjaar"], errors="coerce").dropna()
+    newest = int(founded.max()) if len(founded) else PLACE_YEAR
+    newest = min(max(newest, PLACE_YEAR), max(years.YEARS))
+    later = firms.gemeente_map_year(newest)
+    if later == PLACE_YEAR or first.n_unplaced == 0:
+        return PLACE_YEAR, first
+    second = userfiles.placement(startups, later)
+    return (later, second) if second.n_unplaced < first.n_unplaced else (PLACE_YEAR, first)
+
+
+def big_cities(map_year: int) -> set[str]:
+    """Gemeenten of ``map_year`` holding a gemeente of 2015 with at least :data:`BIG_CITY`
+    inhabitants (CBS 70072ned), followed through the changes between the years
+    (:func:`helpers.geography.years.change_table`; merges map whole)."""
+    stock = firms.establishments_2015()
+    big = set(stock.loc[stock["bevolking"] >= BIG_CITY, "gemeente"])
+    if map_year <= 2015:
+        return big
+    changes = years.change_table(2015, map_year)
+    main = changes.sort_values("weight", ascending=False).drop_duplicates("code_a")
+    return set(main.loc[main["code_a"].isin(big), "code_b"])
+
+
 def startup_list(startup_file: str) -> StartupList | None:
     """Startups per gemeente from a user's list (schema ``startups`` of
     ``data/README-user-files.md``: gemeente code, else place name), or ``None`` without a file.
 
-    Large cities are the gemeenten with at least :data:`BIG_CITY` inhabitants in 2015 (CBS
-    70072ned), recoded to 2016. Raises :class:`helpers.geography.userfiles.UserFileError` on
-    an invalid file."""
+    The startups are placed in the gemeenten of :func:`startup_map_year`; every place or code
+    that could not be placed is named in ``placement.unplaced``. Large cities are the gemeenten
+    with at least :data:`BIG_CITY` inhabitants in 2015 (CBS 70072ned), followed to the map
+    year (:func:`big_cities`). Raises :class:`helpers.geography.userfiles.UserFileError` on
+    an invalid file and :class:`helpers.data.checks.DataCheckError` naming the file, the
+    parameter ``startup_file`` and the places when no startup could be placed."""
     if not startup_file:
         return None
     startups = userfiles.load_user_file(startup_file, "startups")
-    startups["gm"] = userfiles.gemeente_of(startups)  # code, else the place name
+    map_year, placed = startup_map_year(startups)
+    name = Path(startups.attrs["path"]).name
+    require(
+        placed.n_unplaced < len(startups),
+        f"startup_file {name}: none of the {len(startups)} startups could be placed in a "
+        f"gemeente of {map_year} (parameter startup_file); not placed: {placed.text()}",
+    )
+    startups["gm"] = placed.codes
     counts = startups.dropna(subset=["gm"]).groupby("gm").size()
-    regions = nl.boundaries("gemeente", 2016)
-    stock = firms.establishments_2015()
-    big = set(nl.recode_gemeenten(stock[stock["bevolking"] >= BIG_CITY]["gemeente"], 2015, 2016))
+    regions = years.boundaries("gemeente", map_year)
+    big = big_cities(map_year)
     map_data, _ = nl.join_to_boundaries(
         counts.rename("startups").reset_index().rename(columns={"gm": "gemeente"}),
         regions,
@@ -366,12 +411,15 @@ def startup_list(startup_file: str) -> StartupList | None:
     )
     return StartupList(
         n=len(startups),
-        unplaced=int(startups["gm"].isna().sum()),
+        unplaced=placed.n_unplaced,
         counts=counts,
-        names=regions.set_index("code")["name"],
+        names=years.names(map_year).set_index("code")["name"],
         share_big=float(counts[counts.index.isin(big)].sum() / counts.sum() * 100),
         n_big=len(big),
         map_data=map_data,
+        map_year=map_year,
+        placement=placed,
+        notes=userfiles.file_notes(startups, key="naam"),
     )
 
 

@@ -18,7 +18,7 @@ to twice the collaborations, once per end of a link).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -274,6 +274,9 @@ class ChapterData:
     status_key: str  # key of helpers.presentation.status.STATUSES
     source: str  # source line of the figures and tables
     amount_label: str  # what the amount is, with its unit (million euro)
+    # the user's file: every code or place of the file not placed in a gemeente, how it was read
+    unplaced: list[userfiles.Unplaced] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_projects(self) -> int:
@@ -305,18 +308,21 @@ def chapter_data(rvo_file: str, start_year: int, end_year: int, themes: list[str
     """Participations of projects starting in [``start_year``, ``end_year``]: from the user's
     RVO file (:func:`load_rvo`) when ``rvo_file`` is given, else Dutch Horizon 2020
     participations (:func:`h2020`, proxy); with the share placed in a gemeente
-    (:func:`match_rate`).
+    (:func:`match_rate`). With a file, ``unplaced`` names every code or place of the file
+    that got no gemeente and ``notes`` say how the file was read.
 
     Raises ``ValueError`` when ``themes`` does not name four themes of the data (listing the
     available ones) or no project starts in the period, and the errors of :func:`load_rvo`."""
     if rvo_file:
         data = load_rvo(rvo_file)
+        file_attrs = {"unplaced": data.attrs["unplaced"], "notes": data.attrs["notes"]}
         data = data[data["start_year"].between(start_year, end_year)]
         labels = {
+            **file_attrs,
             "supplied": True,
             "status": "origineel: RVO-gegevens, aangeleverd door de gebruiker",
             "status_key": "aangeleverd",
-            "source": f"RVO, topsectorgegevens (aangeleverd: {rvo_file}); bewerking Regionale "
+            "source": f"RVO, topsectorgegevens (aangeleverd: {Path(rvo_file).name}); bewerking Regionale "
             "innovatie in Nederland",
             "amount_label": "Bedrag (mln euro)",
         }
@@ -473,9 +479,16 @@ class Comparison:
     # thema, projecten, plaatsen, samenwerkingen, grensoverschrijdend_pct, top_hub,
     # top_hub_samenwerkingen, top_hub_aandeel_pct
     table: pd.DataFrame
-    most_cross: pd.Series  # row with the largest share of links across a province border
-    least_cross: pd.Series  # row with the smallest such share
-    most_central: pd.Series  # row whose strongest place takes part in the largest share
+    # None when no theme has a collaboration (no project with participants in two places)
+    most_cross: pd.Series | None  # row with the largest share of links across a province border
+    least_cross: pd.Series | None  # row with the smallest such share
+    most_central: pd.Series | None  # row whose strongest place takes part in the largest share
+
+    @property
+    def linked(self) -> bool:
+        """Whether any theme has a collaboration between places (else there is no network
+        to compare)."""
+        return bool((self.table["samenwerkingen"] > 0).any())
 
     @property
     def shared_hubs(self) -> dict[str, list[str]]:
@@ -487,7 +500,8 @@ class Comparison:
 def compare(chosen: list[Theme]) -> Comparison:
     """Per theme: projects, places, collaborations (summed link weight), percent of them across
     province borders, the strongest place, the collaborations it takes part in and their
-    percent of all the theme's collaborations; and the extremes."""
+    percent of all the theme's collaborations; and the extremes (``None`` when no theme has a
+    collaboration: an RVO file of single-place projects has no network to compare)."""
     table = pd.DataFrame(
         [
             {
@@ -505,6 +519,8 @@ def compare(chosen: list[Theme]) -> Comparison:
             for t in chosen
         ]
     )
+    if not (table["samenwerkingen"] > 0).any():
+        return Comparison(table=table, most_cross=None, least_cross=None, most_central=None)
     return Comparison(
         table=table,
         most_cross=table.loc[table["grensoverschrijdend_pct"].idxmax()],

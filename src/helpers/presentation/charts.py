@@ -1,4 +1,6 @@
-"""Bar charts in the house style (seaborn)."""
+"""Charts in the house style (seaborn and matplotlib): bars, lines, Lorenz curves and slope
+charts. Legends never cover data (they sit outside the axes or in a part the data cannot
+reach) and no chart prints its source: the figure caption carries it ("Bron: ...")."""
 
 from __future__ import annotations
 
@@ -25,9 +27,10 @@ def bar_chart(
 ) -> plt.Figure:
     """Horizontal bar chart of ``value`` per ``category`` (in the order given), optionally
     grouped by ``hue``; bars are labelled with Dutch-formatted values and an optional
-    vertical ``reference`` line (e.g. EU = 100)."""
+    vertical ``reference`` line (e.g. EU = 100). The legend of ``hue`` sits below the chart,
+    outside the axes, so it never covers a bar or its label."""
     style.apply()
-    fig, ax = plt.subplots(figsize=figsize)
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained" if hue else None)
     palette = style.CATEGORICAL[: data[hue].nunique()] if hue else [style.PALETTE["blue"]]
     sns.barplot(
         data=data, x=value, y=category, hue=hue, palette=palette if hue else None,
@@ -50,7 +53,11 @@ def bar_chart(
     if title:
         ax.set_title(title, loc="left")
     if hue:
-        ax.legend(title=None, loc="lower right", fontsize=8)
+        handles, labels = ax.get_legend_handles_labels()
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3),
+                   fontsize=8, frameon=False)  # fmt: skip
     return fig
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -13,6 +15,7 @@ from helpers.presentation.charts import bar_chart
 from helpers.presentation.figures import format_columns
 from helpers.presentation.formatting import fmt_number, join_dutch
 from helpers.presentation.maps import MapResult, choropleth
+from helpers.presentation.narrative import Note, recompute_block
 
 # The static map's frame in EPSG:3035 (xmin, ymin, xmax, ymax): mainland Europe to Cyprus.
 EUROPE_BOUNDS = (2.45e6, 1.35e6, 6.55e6, 5.45e6)
@@ -194,3 +197,22 @@ def correlation_text(rho: float) -> str:
     if rho >= 0.4:
         return "welvaart en innovatie hangen redelijk samen, met duidelijke uitzonderingen"
     return "welvaart en innovatie hangen nauwelijks samen"
+
+
+def recompute_note(used: Mapping[str, object]) -> Note:
+    """The chapter's "Zelf opnieuw uitrekenen" block
+    (:func:`helpers.presentation.narrative.recompute_block`) with the values ``used`` here."""
+    edition = int(used.get("edition", max(chapter.available_editions())))
+    years = chapter.available_years(chapter.load_summary(edition))
+    about = {
+        "edition": "de editie (database) van het Regional Innovation Scoreboard",
+        "year": "het jaar van de scores op de kaart en in de tabellen",
+        "gdp_year": "het jaar van het bbp per inwoner (koopkrachtpariteit, EU = 100) naast de "
+        "scores",
+    }
+    valid = {
+        "edition": ", ".join(str(e) for e in chapter.available_editions()),
+        "year": f"{min(years)}-{max(years)} (in de editie {edition})",
+        "gdp_year": f"{min(chapter.gdp_pps_years())}-{max(chapter.gdp_pps_years())}",
+    }
+    return recompute_block("europa", used, about, valid, "year=2021")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -20,7 +22,8 @@ from helpers.presentation.formatting import (
     number_word,
 )
 from helpers.presentation.maps import MapResult, choropleth
-from helpers.presentation.then_now import Period, change_in_points, years_apart
+from helpers.presentation.narrative import Note, recompute_block
+from helpers.presentation.then_now import Period, change_in_points, year_range, years_apart
 
 GEMEENTE_SOURCE = (
     f"CBS, StatLine {chapter.CBS_TABLE} (Bevolking; hoogstbehaald onderwijsniveau en regio: "
@@ -365,3 +368,19 @@ def ris_table(comparison: chapter.RisComparison) -> pd.DataFrame:
             ),
         }
     )
+
+
+def recompute_note(used: Mapping[str, object]) -> Note:
+    """The chapter's "Zelf opnieuw uitrekenen" block
+    (:func:`helpers.presentation.narrative.recompute_block`) with the values ``used`` here."""
+    gemeente, provinces = year_range(chapter.gemeente_years()), year_range(chapter.tertiary_years())
+    about = {
+        "gemeente_year": "het referentiejaar van de gemeentekaart (CBS 85525NED; de publicatie: "
+        "2016), op de gemeenten van dat jaar",
+        "gemeente_new_year": "het jaar waarmee de gemeentekaart wordt vergeleken",
+        "year": "het referentiejaar per provincie (Eurostat, 25-64 jaar)",
+        "new_year": "het jaar waarmee de provincies worden vergeleken",
+    }
+    valid = {"gemeente_year": gemeente, "gemeente_new_year": gemeente, "year": provinces,
+             "new_year": provinces}  # fmt: skip
+    return recompute_block("hoogopgeleiden", used, about, valid, "gemeente_new_year=2020")

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from helpers.chapters import innovatieve_bedrijven as chapter
+from helpers.presentation import narrative
 from helpers.presentation.charts import lorenz_chart
 from helpers.presentation.formatting import (
     fmt_number,
@@ -16,6 +19,7 @@ from helpers.presentation.formatting import (
     join_with_values,
 )
 from helpers.presentation.maps import MapResult, choropleth
+from helpers.presentation.narrative import Note, recompute_block
 from helpers.presentation.then_now import (
     Period,
     change_in_points,
@@ -39,6 +43,31 @@ def count_map(result: chapter.Analysis) -> MapResult:
         tooltip={"aantal_txt": found.unit.capitalize()}, legend_title=f"Aantal {found.unit}",
         projection=28992, figsize=(7, 8), source="CBS", status=found.status_key,
     )  # fmt: skip
+
+
+def count_figure(result: chapter.Analysis) -> dict:
+    """The keyword arguments of ``map_figure`` for the gemeente map of the counts."""
+    found = result.found
+    top = join_dutch(result.concentration.top4)
+    return {
+        "result": count_map(result),
+        "chapter": "innovatieve-bedrijven",
+        "name": "kaart",
+        "caption": f"Aantal {found.measure} per gemeente (gemeenten van {found.map_year})",
+        "alt": f"Kaart van de gemeenten in vijf klassen naar aantal {found.unit}; de meeste in {top}.",
+        "source": found.source,
+        "status": found.status_key,
+    }
+
+
+def file_note(result: chapter.Analysis) -> Note:
+    """The note beside the gemeente map: codes that found no gemeente on the map (named), with
+    a CIS file also the gemeenten it does not cover, cells without a value and how it was
+    read; shows nothing when there is nothing to say (the open proxy covers every gemeente)."""
+    found = result.found
+    return narrative.gemeente_file_note(
+        found.map_year, result.join.unjoined, found.coverage, found.notes
+    )
 
 
 def classes_text(classes: pd.DataFrame, unit: str) -> str:
@@ -91,11 +120,31 @@ def lorenz_figure(result: chapter.Analysis) -> plt.Figure:
     )
 
 
+#: The RIS indicators of the chapter in Dutch (the database names them in English).
+RIS_LABELS = {
+    "3.1.1 SMEs introducing product innovations (Regional)": "3.1.1 Mkb-bedrijven met "
+    "productinnovaties",
+    "3.1.2 SMEs introducing business process innovations (Regional)": "3.1.2 Mkb-bedrijven met "
+    "procesinnovaties",
+    "3.2.1 Innovative SMEs collaborating with others (Regional)": "3.2.1 Innoverende "
+    "mkb-bedrijven die samenwerken",
+}
+
+
+def ris_label(indicator: str) -> str:
+    """The Dutch name of a RIS indicator of :data:`RIS_LABELS`; ``ValueError`` naming an
+    indicator without one (every label in the book is Dutch)."""
+    if indicator not in RIS_LABELS:
+        raise ValueError(f"no Dutch label for RIS indicator {indicator!r}; add it to RIS_LABELS")
+    return RIS_LABELS[indicator]
+
+
 def ris_table(ris: chapter.RisCis) -> pd.DataFrame:
-    """Lowest and highest provincial value per RIS indicator (EU = 100), one decimal."""
+    """Lowest and highest provincial value per RIS indicator (EU = 100), one decimal;
+    indicator names in Dutch (:func:`ris_label`)."""
     return pd.DataFrame(
         {
-            "Indicator": ris.ranges["indicator"],
+            "Indicator": ris.ranges["indicator"].map(ris_label),
             "Laagste provinciewaarde": ris.ranges["laagste"].map(lambda v: fmt_number(v, 1)),
             "Hoogste provinciewaarde": ris.ranges["hoogste"].map(lambda v: fmt_number(v, 1)),
         }
@@ -266,3 +315,28 @@ def sources_note(found: chapter.FirmCounts, reference: chapter.RegionalCounts) -
         "op hetzelfde totaal uit; vergelijk daarom de verhoudingen binnen elke tabel, niet de "
         "aantallen tussen beide."
     )
+
+
+def recompute_note(used: Mapping[str, object]) -> Note:
+    """The chapter's "Zelf opnieuw uitrekenen" block
+    (:func:`helpers.presentation.narrative.recompute_block`) with the values ``used`` here."""
+    corop = year_range(chapter.complete_years("corop"))
+    about = {
+        "cis_file": "de niet-openbare CBS-tabel van innovatieve bedrijven per gemeente (CIS) als "
+        "bestand (kolommen `gemeente`, `jaar`, `aantal_innovatief`); daarmee rekent het hoofdstuk "
+        "de oorspronkelijke analyse na in plaats van de benadering met alle vestigingen",
+        "year": "het jaar in dat bestand (alleen met `cis_file`)",
+        "class_bounds": "de grenzen van de grootteklassen (bedrijven per gemeente, grootste eerst)",
+        "corop_year": "het referentiejaar van de vestigingen per COROP-regio (CBS 81575NED)",
+        "corop_new_year": "het jaar waarmee de COROP-regio's worden vergeleken",
+        "ris_year": "het jaar van de CIS-indicatoren per provincie (RIS 2023)",
+    }
+    valid = {
+        "cis_file": "een CSV- of Excel-bestand",
+        "year": "de jaren in het bestand",
+        "class_bounds": "positieve getallen, aflopend",
+        "corop_year": corop,
+        "corop_new_year": corop,
+        "ris_year": "de jaren van de RIS 2023-database",
+    }
+    return recompute_block("innovatieve_bedrijven", used, about, valid, "corop_new_year=2020")

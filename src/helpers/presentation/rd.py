@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from helpers.chapters import rd as chapter
+from helpers.presentation import narrative
 from helpers.presentation.charts import bar_chart
 from helpers.presentation.formatting import fmt_number, fmt_percent, join_dutch
 from helpers.presentation.maps import MapResult, choropleth
+from helpers.presentation.narrative import Note, recompute_block
+from helpers.presentation.then_now import year_range
 
 
 def province_map(provinces: gpd.GeoDataFrame, year: int) -> MapResult:
@@ -99,11 +104,11 @@ def vintage_note(summary: chapter.IntensitySummary, year: int) -> str:
     one vintage has the year."""
     if summary.vintage_max_diff is None:
         return (
-            f"Voor {year} heeft alleen de vintage van {summary.main_vintage} cijfers, dus een "
-            "vergelijking tussen vintages is voor dit jaar niet mogelijk."
+            f"Voor {year} heeft alleen de bbp-versie van {summary.main_vintage} cijfers, dus een "
+            "vergelijking tussen versies is voor dit jaar niet mogelijk."
         )
     return (
-        f"Voor {year} bestaan beide vintages; het grootste verschil tussen de twee berekeningen "
+        f"Voor {year} bestaan beide bbp-versies; het grootste verschil tussen de twee berekeningen "
         f"is {fmt_number(summary.vintage_max_diff, 2)} procentpunt "
         f"({summary.vintage_max_diff_province})."
     )
@@ -141,11 +146,10 @@ def no_data_after(last_year: int, provisional: dict[int, str]) -> str:
 
 
 def older_vintages_text(summary: chapter.IntensitySummary) -> str:
-    """``'; de oudere vintage van 2017 loopt tot 2014'`` for each older GDP vintage (or
+    """``'; de oudere versie van 2017 loopt tot 2014'`` for each older GDP vintage (or
     ``''``), to follow the main vintage in a sentence."""
     return "".join(
-        f"; de oudere vintage van {v} loopt tot {last}"
-        for v, last in summary.older_vintages.items()
+        f"; de oudere versie van {v} loopt tot {last}" for v, last in summary.older_vintages.items()
     )
 
 
@@ -197,7 +201,7 @@ def corop_text(measure: chapter.CoropMeasure, corop_rd_file: str) -> CoropText:
             label=label,
             unit="mln euro",
             caption=label,
-            source=f"CBS, maatwerktabel private R&D per COROP-regio (door de gebruiker aangeleverd: {corop_rd_file})",
+            source=f"CBS, maatwerktabel private R&D per COROP-regio (door de gebruiker aangeleverd: {Path(corop_rd_file).name})",
             map_source="CBS",
         )
     label = (
@@ -211,6 +215,19 @@ def corop_text(measure: chapter.CoropMeasure, corop_rd_file: str) -> CoropText:
         source="Eurostat pat_ep_rtot (EPO-octrooiaanvragen naar NUTS 3; NUTS 3 = COROP via CBS 83287NED); benadering, niet de R&D-uitgaven zelf",
         map_source="Eurostat (benadering)",
     )
+
+
+def file_note(measure: chapter.CoropMeasure) -> Note:
+    """The note beside the COROP map of the user's file: the COROP regions it does not cover
+    (named; the shares are then of the regions covered), cells without a value and how the
+    file was read; shows nothing for the patent proxy or a complete, plainly read file."""
+    items = []
+    if measure.coverage is not None and not measure.coverage.complete:
+        items.append(
+            measure.coverage.text() + " De aandelen in de tekst en de kaart zijn aandelen in "
+            "het totaal van de regio's in het bestand."
+        )
+    return narrative.file_note([*items, *measure.notes])
 
 
 def corop_map(regions: gpd.GeoDataFrame, text: CoropText) -> MapResult:
@@ -236,3 +253,21 @@ def corop_map(regions: gpd.GeoDataFrame, text: CoropText) -> MapResult:
         source=text.map_source,
         status=text.status,
     )
+
+
+def recompute_note(used: Mapping[str, object]) -> Note:
+    """The chapter's "Zelf opnieuw uitrekenen" block
+    (:func:`helpers.presentation.narrative.recompute_block`) with the values ``used`` here."""
+    about = {
+        "year": "het jaar van de R&D-uitgaven per provincie (CBS 82352NED; de publicatie: 2015)",
+        "patent_year": "het jaar van de octrooiaanvragen per COROP-regio, de open benadering",
+        "corop_rd_file": "de niet-openbare CBS-tabel van de private R&D-uitgaven per COROP-regio "
+        "als bestand (kolommen `corop`, `jaar`, `rd_bedrijven_mln_euro`); daarmee toont de "
+        "COROP-kaart de uitgaven zelf in plaats van de octrooien",
+    }
+    valid = {
+        "year": year_range(chapter.available_years()),
+        "patent_year": year_range(chapter.patents_years()),
+        "corop_rd_file": "een CSV- of Excel-bestand",
+    }
+    return recompute_block("rd", used, about, valid, "year=2016")

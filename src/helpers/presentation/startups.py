@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from helpers.chapters import firms
 from helpers.chapters import startups as chapter
+from helpers.presentation import narrative
 from helpers.presentation.charts import bar_chart, slope_chart
 from helpers.presentation.formatting import (
     fmt_number,
@@ -17,7 +22,8 @@ from helpers.presentation.formatting import (
     number_word,
 )
 from helpers.presentation.maps import MapResult, choropleth
-from helpers.presentation.then_now import Period, change_in_count, years_apart
+from helpers.presentation.narrative import Note, recompute_block
+from helpers.presentation.then_now import Period, change_in_count, year_range, years_apart
 
 CBS_SOURCE = (
     "CBS, StatLine 83631NED (vestigingen van bedrijven; oprichtingen, alle sectoren) en 81644NED "
@@ -193,7 +199,8 @@ def births_chart(births: chapter.Births, n: int = 10) -> plt.Figure:
 
 
 def startup_map(startups: chapter.StartupList) -> MapResult:
-    """Startups per gemeente (2016) in five quantile classes (EPSG:28992)."""
+    """Startups per gemeente (the gemeenten of ``startups.map_year``) in five quantile classes
+    (EPSG:28992)."""
     return choropleth(
         startups.map_data, "startups", scheme="quantiles", k=5,
         tooltip={"startups": "Startups"}, legend_title="Aantal startups", projection=28992,
@@ -201,19 +208,78 @@ def startup_map(startups: chapter.StartupList) -> MapResult:
     )  # fmt: skip
 
 
+def startup_figure(startups: chapter.StartupList, startup_file: str) -> dict:
+    """The keyword arguments of ``book_figure`` for the map of the user's startups."""
+    user_map = startup_map(startups)
+    top = join_dutch([name for name, _ in startups.top(3)])
+    return {
+        "fig": user_map.static,
+        "chapter": "startups",
+        "name": "startups-kaart",
+        "caption": f"Aantal startups per gemeente (gemeenten van {startups.map_year})",
+        "source": f"Startuplijst aangeleverd door de gebruiker ({Path(startup_file).name})",
+        "alt": f"Kaart van de gemeenten van {startups.map_year} naar aantal startups; de meeste in {top}.",
+        "data": user_map.data,
+        "status": "aangeleverd",
+    }
+
+
+def file_note(startups: chapter.StartupList | None) -> Note:
+    """The note beside the map of the user's startups: every place or code that could not be
+    placed in a gemeente (named, with its rows and why) and how the file was read; shows
+    nothing without a file or when there is nothing to say."""
+    if startups is None:
+        return narrative.file_note([])
+    unplaced = startups.placement.unplaced if startups.placement else []
+    items = [
+        f"Niet geplaatst in een gemeente van {startups.map_year}: {u.text()}" for u in unplaced
+    ]
+    return narrative.file_note([*items, *startups.notes])
+
+
 def user_text(startups: chapter.StartupList | None) -> str:
     """What the user's startup list shows, or how to supply one (``None``)."""
     if startups is None:
         return (
-            "Een analist met een startuplijst (kolommen naam, gemeente of plaats, "
-            "oprichtingsjaar; zie data/README-user-files.md) geeft die als parameter startup_file mee; "
-            "het hoofdstuk telt dan de startups per gemeente, het aandeel in de grote steden en "
-            "tekent de kaart."
+            "Zonder startuplijst blijft het bij de open benaderingen hierboven. Met een eigen "
+            "lijst (zie Zelf opnieuw uitrekenen) telt dit hoofdstuk de startups per gemeente, het "
+            "aandeel in de grote steden en tekent het de kaart."
         )
-    return (
-        f"Met de aangeleverde startuplijst ({fmt_number(startups.n)} startups, waarvan "
-        f"{fmt_number(startups.unplaced)} zonder herkenbare gemeente) staan de meeste startups in "
-        f"{join_with_values(startups.top(3))}. "
-        f"De {fmt_number(startups.n_big)} gemeenten met 100.000 inwoners of meer hebben samen "
-        f"{fmt_percent(startups.share_big, 0)} van de startups."
+    unplaced = (
+        f", waarvan {fmt_number(startups.unplaced)} zonder herkenbare gemeente, genoemd bij de "
+        "kaart"
+        if startups.unplaced
+        else ", alle met een herkenbare gemeente"
     )
+    where = (
+        ""
+        if startups.map_year == chapter.PLACE_YEAR
+        else f" De plaatsen zijn gemeenten van {startups.map_year}; de kaart toont die indeling."
+    )
+    return (
+        f"Met de aangeleverde startuplijst ({fmt_number(startups.n)} startups{unplaced}) staan "
+        f"de meeste startups in {join_with_values(startups.top(3))}. "
+        f"De {fmt_number(startups.n_big)} gemeenten met 100.000 inwoners of meer (in 2015) "
+        f"hebben samen {fmt_percent(startups.share_big, 0)} van de startups.{where}"
+    )
+
+
+def recompute_note(used: Mapping[str, object]) -> Note:
+    """The chapter's "Zelf opnieuw uitrekenen" block
+    (:func:`helpers.presentation.narrative.recompute_block`) with the values ``used`` here."""
+    starters = year_range(chapter.starter_years())
+    about = {
+        "startup_file": "een eigen startuplijst (kolommen `naam`, `gemeente` of `plaats`, "
+        "`oprichtingsjaar`); het hoofdstuk telt dan de startups per gemeente, het aandeel in de "
+        "grote steden en tekent de kaart",
+        "year": "het referentiejaar van de nieuwe vestigingen per COROP-regio (CBS 83631NED)",
+        "new_year": "het jaar waarmee het referentiejaar wordt vergeleken",
+        "births_year": "het jaar van de nieuwe ondernemingen per NUTS 3-regio (Eurostat)",
+    }
+    valid = {
+        "startup_file": "een CSV- of Excel-bestand",
+        "year": starters,
+        "new_year": starters,
+        "births_year": year_range(firms.demography_years("oprichtingen_totaal")),
+    }
+    return recompute_block("startups", used, about, valid, "new_year=2020")

@@ -117,16 +117,14 @@ def change_in_count(before: float, after: float, subject: str = "") -> str:
     )
 
 
-def region_growth(corop: object, subject: str) -> list[str]:
-    """Two sentences on a change per COROP region (a ``helpers.chapters.firms.RegionChange``:
+def region_growth(corop: object, subject: str, regions: str = "COROP-regio's") -> list[str]:
+    """Two sentences on a change per region (a ``helpers.chapters.firms.RegionChange``:
     ``earlier``, ``later``, ``totals``, ``n_up``, ``table``, ``fastest``, ``slowest``): how
-    the total of ``subject`` changed and in how many regions it rose, and which region grew
-    fastest and slowest (in %)."""
+    the total of ``subject`` changed and in how many ``regions`` (plural noun, e.g.
+    ``gemeenten``) it rose, and which region grew fastest and slowest (in %)."""
     n = len(corop.table)
     rising = (
-        f"in alle {n} COROP-regio's"
-        if corop.n_up == n
-        else f"in {corop.n_up} van de {n} COROP-regio's"
+        f"in alle {n} {regions}" if corop.n_up == n else f"in {corop.n_up} van de {n} {regions}"
     )
     return [
         f"Tussen {corop.earlier} en {corop.later} "
@@ -136,10 +134,10 @@ def region_growth(corop: object, subject: str) -> list[str]:
     ]
 
 
-def region_slopes(corop: object, ylabel: str, highlight: int = 3) -> object:
-    """A slope chart (matplotlib figure) of the COROP regions of a ``RegionChange`` in both
-    years on a logarithmic axis; the ``highlight`` largest and the fastest and slowest growing
-    regions in colour."""
+def region_slopes(corop: object, ylabel: str, highlight: int = 3, *, log: bool = True) -> object:
+    """A slope chart (matplotlib figure) of the regions of a ``RegionChange`` in both years
+    on a logarithmic axis (``log=False``: linear, for counts that may be 0); the ``highlight``
+    largest and the fastest and slowest growing regions in colour."""
     from helpers.presentation.charts import slope_chart
 
     largest = corop.table.sort_values("later", ascending=False)["name"].head(highlight)
@@ -147,13 +145,14 @@ def region_slopes(corop: object, ylabel: str, highlight: int = 3) -> object:
     return slope_chart(
         corop.table, label="name", before="earlier", after="later",
         before_label=str(corop.earlier), after_label=str(corop.later), highlight=names,
-        ylabel=ylabel, log=True,
+        ylabel=ylabel, log=log,
     )  # fmt: skip
 
 
-def region_slopes_alt(corop: object) -> str:
-    """Alt text of :func:`region_slopes`: which regions grew fastest and slowest."""
+def region_slopes_alt(corop: object, regions: str = "COROP-regio's") -> str:
+    """Alt text of :func:`region_slopes`: which ``regions`` (plural noun) grew fastest and
+    slowest."""
     return (
-        f"Hellingsgrafiek van de {len(corop.table)} COROP-regio's van {corop.earlier} naar "
+        f"Hellingsgrafiek van de {len(corop.table)} {regions} van {corop.earlier} naar "
         f"{corop.later}; het sterkst gegroeid: {corop.fastest[0]}, het minst: {corop.slowest[0]}."
     )

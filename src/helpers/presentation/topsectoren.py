@@ -4,17 +4,23 @@ the Dutch way."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from helpers.chapters import topsectoren
 from helpers.geography import nl
+from helpers.presentation import narrative
+from helpers.presentation.figures import book_table
 from helpers.presentation.formatting import (
     fmt_number,
     fmt_percent,
     join_dutch,
     join_with_values,
+    number_word,
 )
 from helpers.presentation.maps import choropleth, map_figure, network_map
+from helpers.presentation.narrative import Note, Paragraph, apostrophes, recompute_block
 
 
 def theme_values(theme: topsectoren.Theme) -> dict[str, str]:
@@ -128,6 +134,43 @@ def match_periods_text(found: topsectoren.ChapterData) -> str:
     )
 
 
+def file_note(found: topsectoren.ChapterData) -> Note:
+    """The note on the user's RVO file beside the section on placing: every code or place of
+    the file that got no gemeente (named, with its rows and why) and how the file was read;
+    shows nothing for the open data or a file placed in full."""
+    items = [
+        f"Niet geplaatst in een gemeente van {topsectoren.PLACE_YEAR}: {u.text()}"
+        for u in found.unplaced
+    ]
+    return narrative.file_note([*items, *found.notes])
+
+
+def appendix(found: topsectoren.ChapterData, table: pd.DataFrame) -> list[object]:
+    """What the appendix shows: a paragraph and the table of the themes without maps
+    (:func:`helpers.chapters.topsectoren.overview` as ``table``), or, when every theme of the
+    data has its maps above (an RVO file with just the four topsectors), one sentence saying
+    there are no other themes (an empty table is never drawn). Items to display in order."""
+    if table.empty:
+        return [
+            Paragraph(
+                f"De gegevens ({found.period}) hebben geen andere thema's dan de vier hierboven: "
+                "er zijn geen overige thema's om samen te vatten."
+            )
+        ]
+    n = len(table)
+    what = "Het overige thema staat" if n == 1 else f"De {number_word(n)} overige thema's staan"
+    paragraph = (
+        f"{what} samengevat in {{numref}}`tab-topsectoren-overige-themas`, met het aantal "
+        "projecten, plaatsen en verbindingen en de sterkste knooppunten."
+    )
+    shown = book_table(
+        overview_table(table), chapter="topsectoren", name="overige-themas",
+        caption=f"Overige thema's: projecten, plaatsen en samenwerking, {found.period}",
+        source=found.source, data=table, align="lrrrlr", status=found.status_key,
+    )  # fmt: skip
+    return [Paragraph(paragraph), shown]
+
+
 def overview_table(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`helpers.chapters.topsectoren.overview` as the book shows it: Dutch headers,
     numbers and percentages formatted, the strongest places joined."""
@@ -137,7 +180,7 @@ def overview_table(table: pd.DataFrame) -> pd.DataFrame:
             "Projecten": table["projecten"].map(fmt_number),
             "Plaatsen": table["plaatsen"].map(fmt_number),
             "Verbindingen": table["verbindingen"].map(fmt_number),
-            "Sterkste knooppunten": table["knooppunten"].map(join_dutch),
+            "Sterkste knooppunten": table["knooppunten"].map(join_dutch).map(apostrophes),
             "Over provinciegrens": table["grensoverschrijdend_pct"].map(
                 lambda v: fmt_percent(v, 0)
             ),
@@ -152,7 +195,10 @@ def comparison_values(comparison: topsectoren.Comparison) -> dict[str, str]:
     collaborations: ``Voedsel en bio-economie, waar Wageningen aan 91 van de 160
     samenwerkingen deelneemt (57%)``), ``hubs`` (each theme's strongest place) and
     ``hubs_pattern`` (a sentence: whether the strongest places differ per theme, as the
-    data say)."""
+    data say) and ``links_text`` (the sentences on the most central theme and on
+    collaboration across province borders). Without any collaboration in any theme the
+    measures are ``–``, ``hubs_pattern`` says there is no network and ``links_text`` is
+    empty."""
     share = "grensoverschrijdend_pct"
     most, least, central = comparison.most_cross, comparison.least_cross, comparison.most_central
     table = comparison.table
@@ -173,15 +219,58 @@ def comparison_values(comparison: topsectoren.Comparison) -> dict[str, str]:
             "Net als in de uitgave van 2018 bij de topsectoren ligt het zwaartepunt dus telkens "
             "ergens anders."
         )
-    return {
+    hubs = join_dutch([f"{h} ({t})" for h, t in zip(table["top_hub"], table["thema"], strict=True)])
+    if most is None or least is None or central is None:  # no theme has a collaboration
+        return {
+            "most_cross": "–",
+            "least_cross": "–",
+            "central": "–",
+            "hubs": hubs,
+            "hubs_pattern": (
+                "Geen van de thema's heeft samenwerking tussen plaatsen: geen project heeft "
+                "deelnemers in twee of meer plaatsen, dus er is geen netwerk om te vergelijken."
+            ),
+            "links_text": "",
+        }
+    values = {
         "most_cross": f"{most['thema']} ({fmt_percent(most[share], 0)})",
         "least_cross": f"{least['thema']} ({fmt_percent(least[share], 0)})",
         "central": f"{central['thema']}, waar {central['top_hub']} aan "
         f"{fmt_number(central['top_hub_samenwerkingen'])} van de "
         f"{fmt_number(central['samenwerkingen'])} samenwerkingen deelneemt "
         f"({fmt_percent(central['top_hub_aandeel_pct'], 0)})",
-        "hubs": join_dutch(
-            [f"{h} ({t})" for h, t in zip(table["top_hub"], table["thema"], strict=True)]
-        ),
+        "hubs": hubs,
         "hubs_pattern": pattern,
     }
+    values["links_text"] = (
+        f"Het sterkst op één plaats gericht is {values['central']}. Samenwerking over "
+        "provinciegrenzen (als aandeel van de samenwerkingen) is het meest gewoon in "
+        f"{values['most_cross']} en het minst in {values['least_cross']}."
+    )
+    return values
+
+
+def recompute_note(used: Mapping[str, object]) -> Note:
+    """The chapter's "Zelf opnieuw uitrekenen" block
+    (:func:`helpers.presentation.narrative.recompute_block`) with the values ``used`` here."""
+    starts = topsectoren.start_years()
+    themes = topsectoren.themes()["thema"].drop_duplicates().sort_values().tolist()
+    about = {
+        "themes": "de vier thema's met kaarten (met `rvo_file`: vier topsectoren uit dat bestand)",
+        "start_year": "het eerste startjaar van de projecten",
+        "end_year": "het laatste startjaar van de projecten",
+        "min_edge_weight": "het minste aantal gezamenlijke projecten voor een lijn op de "
+        "netwerkkaart",
+        "rvo_file": "de niet-openbare RVO-gegevens als bestand (kolommen `project`, `gemeente` "
+        "of `plaats`, `topsector`, `jaar`, `bedrag`); het hoofdstuk toont dan de topsectoren zelf",
+    }
+    valid = {
+        "themes": ", ".join(themes),
+        "start_year": f"{starts[0]}-{topsectoren.LAST_YEAR}",
+        "end_year": f"{starts[0]}-{topsectoren.LAST_YEAR}, niet vóór `start_year`",
+        "min_edge_weight": "1 of meer",
+        "rvo_file": "een CSV- of Excel-bestand",
+    }
+    return recompute_block(
+        "topsectoren", used, about, valid, "start_year=2021 topsectoren.end_year=2024"
+    )
