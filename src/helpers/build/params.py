@@ -27,8 +27,8 @@ A rule is a mapping (or a list of mappings that must all hold). Its keys:
 ``file: true``
     ``""`` (no file) or an existing file: absolute, or relative to the project folder.
 ``list_of: <rule>``, ``length: N``, ``unique: true``, ``descending: true``
-    A list: every item meets the rule, exactly ``N`` items, no item twice, strictly
-    descending.
+    A list: every item meets the rule, exactly ``N`` items (``length: [low, high]``: from
+    ``low`` to ``high`` items, ``null`` for an open side), no item twice, strictly descending.
 ``when: <parameter>`` / ``unless: <parameter>``
     Check this rule only when that parameter is set (not ``""``, ``false`` or ``null``) / is
     not set, e.g. the year of a file the analyst supplies.
@@ -38,7 +38,14 @@ chapter's parameter ``name`` (``processed/ris/ris{edition}_summary.csv``). A pat
 ``{name}`` is the file that parameter names (absolute, or relative to the project folder).
 
 Every year-like parameter (``year``, ``edition`` or a name ending in ``_year``) must have a
-rule: a chapter without one is refused before anything runs.
+rule, and every parameter whose value is a list a rule for lists (``list_of``, ``length``,
+``unique`` or ``descending``): a chapter without one is refused before anything runs.
+
+Overrides (``make book PARAMS=...``, ``ri-book --set``) are read here too:
+:func:`split_overrides` cuts the text of ``PARAMS`` into ``chapter.parameter=value`` items,
+:func:`parse_override` reads one value as YAML, and :func:`load_yaml_file` reads
+``params.yml``; a YAML error in either is one line naming the override or the file, line and
+column.
 """
 
 from __future__ import annotations
@@ -47,10 +54,13 @@ import csv
 import functools
 import gzip
 import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+
+import yaml
 
 from helpers import config
 from helpers.data import reading
@@ -72,6 +82,74 @@ class ParameterError(ValueError):
 def is_year_like(name: str) -> bool:
     """Whether a parameter names a year or an edition (and so needs a rule)."""
     return name in {"year", "edition"} or name.endswith("_year")
+
+
+# --- overrides and YAML ---------------------------------------------------------------------
+
+# A new override starts at whitespace followed by ``chapter.parameter=`` (two names of letters,
+# digits and ``_``): ``[1000, 500, 100]`` and ``/tmp/my files/x.csv`` stay whole.
+_NEXT_OVERRIDE = re.compile(r"\s+(?=[A-Za-z_]\w*\.[A-Za-z_]\w*=)")
+
+
+def split_overrides(text: str) -> list[str]:
+    """The ``chapter.parameter=value`` items in the text of ``PARAMS`` (``make book
+    PARAMS="..."``, ``ri-book --overrides``), in order. A new item starts only where
+    whitespace is followed by ``chapter.parameter=``; every other character, spaces included,
+    belongs to the value before it: ``rd.year=2016 innovatieve_bedrijven.class_bounds=[1000,
+    500, 100]`` is two items, ``scale_ups.scaleup_file=/tmp/my files/x.csv`` one. Empty or
+    blank text gives ``[]``. (A value that itself holds whitespace followed by
+    ``word.word=`` must be given with ``ri-book --set``, which never splits.)"""
+    text = text.strip()
+    return _NEXT_OVERRIDE.split(text) if text else []
+
+
+def yaml_error(where: str, exc: yaml.YAMLError) -> str:
+    """One line for a YAML error: ``where`` (e.g. ``params.yml``), the line and column of the
+    problem when YAML knows them (1-based) and what YAML found wrong."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+    context = getattr(exc, "context", None)
+    place = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return f"{where}{place}: {problem}" + (f" ({context})" if context else "")
+
+
+def parse_override(item: str) -> tuple[str, str, object]:
+    """``chapter.parameter=value`` as ``(chapter, parameter, value)``, the value read as YAML
+    (``2016`` a number, ``[1000, 500, 100]`` a list, ``/tmp/my files/x.csv`` text). Raises
+    :class:`ParameterError` (one line naming the override) when the item has another form or
+    the value is not valid YAML."""
+    key, equals, raw = item.partition("=")
+    chapter, dot, param = key.partition(".")
+    if not (equals and dot and chapter.strip() and param.strip()):
+        raise ParameterError(f"Override {item!r} is not of the form chapter.parameter=value")
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        message = yaml_error(f"value {raw!r}", exc).replace("line 1, ", "")
+        raise ParameterError(
+            f"Override {item!r}: {message}; a list is [a, b, c]; text that starts with one "
+            "of [ { & * ! % @ ` or holds ': ' or ' #' goes in quotes"
+        ) from None
+    return chapter.strip(), param.strip(), value
+
+
+def load_yaml_file(path: Path) -> object:
+    """The YAML document in ``path`` (``params.yml``). Raises :class:`ParameterError` with one
+    line naming the file (relative to the project folder when inside it), line and column of a
+    YAML error, or the file that cannot be read."""
+    path = Path(path)
+    try:
+        shown = str(path.resolve().relative_to(config.ROOT.resolve()))
+    except ValueError:
+        shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"{shown} cannot be read: {exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ParameterError(yaml_error(shown, exc)) from None
 
 
 # --- the declarations -----------------------------------------------------------------------
@@ -104,6 +182,8 @@ def _check_rule(chapter: str, param: str, rule: object, names: set[str]) -> None
         raise ParameterError(f"{where}: refers to unknown parameter(s) {missing}; parameters: {', '.join(sorted(names))}")  # fmt: skip
     if "range" in rule and not (isinstance(rule["range"], list) and len(rule["range"]) == 2):
         raise ParameterError(f"{where}: range is [low, high] (null for an open side)")
+    if "length" in rule and _length_bounds(rule["length"]) is None:
+        raise ParameterError(f"{where}: length is a number of items N or [low, high] (null for an open side)")  # fmt: skip
     if "choices_in" in rule and "#" not in str(rule["choices_in"]):
         raise ParameterError(f"{where}: choices_in is <table>#<column>")
     if "in_file_names" in rule and str(rule["in_file_names"]).count("*") != 1:
@@ -114,8 +194,26 @@ def _check_rule(chapter: str, param: str, rule: object, names: set[str]) -> None
         _check_rule(chapter, param, rule["list_of"], names)
 
 
-def check_declarations(chapter: str, names: list[str], valid: dict) -> None:
-    """Refuse rules that cannot be used and year-like parameters without a rule."""
+def _length_bounds(length: object) -> tuple[int, int | None] | None:
+    """``length: N`` or ``length: [low, high]`` as (low, high); None when it is neither."""
+    if isinstance(length, int) and not isinstance(length, bool) and length >= 0:
+        return length, length
+    if isinstance(length, list) and len(length) == 2:
+        low, high = length
+        if all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in length):
+            return low or 0, high
+    return None
+
+
+def _is_list_rule(rule: object) -> bool:
+    return isinstance(rule, dict) and bool(set(rule) & _LIST_KEYS)
+
+
+def check_declarations(
+    chapter: str, names: list[str], valid: dict, lists: list[str] | None = None
+) -> None:
+    """Refuse rules that cannot be used, year-like parameters without a rule and list
+    parameters (``lists``: the names whose value is a list) without a rule for lists."""
     if not isinstance(valid, dict):
         raise ParameterError(f"params.yml, chapter {chapter!r}: valid: maps parameters to rules")
     known = set(names)
@@ -132,6 +230,15 @@ def check_declarations(chapter: str, names: list[str], valid: dict) -> None:
         raise ParameterError(
             f"params.yml, chapter {chapter!r}: year-like parameter(s) {', '.join(bare)} without a "
             "rule; add one under valid:, e.g. {years_in: processed/<table>.csv}"
+        )
+    unruled = [
+        n for n in lists or [] if not any(_is_list_rule(r) for r in _rules(valid.get(n, [])))
+    ]
+    if unruled:
+        raise ParameterError(
+            f"params.yml, chapter {chapter!r}: list parameter(s) {', '.join(unruled)} without a "
+            "rule for lists; add one under valid:, e.g. {list_of: {choices: [a, b, c]}, "
+            "unique: true} or {list_of: {positive: true}, descending: true}"
         )
 
 
@@ -303,6 +410,21 @@ class _Allowed:
         return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
+def _descending(value: list) -> bool:
+    try:
+        return all(a > b for a, b in itertools.pairwise(value))
+    except TypeError:  # items that cannot be compared (numbers and text)
+        return False
+
+
+def _example(value: list) -> str:
+    """``value`` as it would pass ``descending``: ", e.g. [1000, 500, 100]"."""
+    try:
+        return f", e.g. {sorted({repr(v): v for v in value}.values(), reverse=True)!r}"
+    except TypeError:
+        return ""
+
+
 def _check_one(chapter: str, param: str, value: object, rule: dict, values: dict) -> None:
     if set(rule) & _LIST_KEYS:
         if not isinstance(value, list):
@@ -315,12 +437,20 @@ def _check_one(chapter: str, param: str, value: object, rule: dict, values: dict
                     f"valid items: {items.describe()}"
                 )
         problems = []
-        if "length" in rule and len(value) != rule["length"]:
-            problems.append(f"should have {rule['length']} items, not {len(value)}")
-        if rule.get("unique") and len({repr(v) for v in value}) != len(value):
-            problems.append("has an item twice")
-        if rule.get("descending") and any(a <= b for a, b in zip(value, value[1:], strict=False)):
-            problems.append("should be strictly descending")
+        if "length" in rule:
+            low, high = _length_bounds(rule["length"]) or (0, None)
+            if len(value) < low or (high is not None and len(value) > high):
+                wanted = (
+                    f"{low}" if low == high else f"at least {low}" if high is None
+                    else f"{low} to {high}"
+                )  # fmt: skip
+                items = "item" if wanted.endswith(" 1") or wanted == "1" else "items"
+                problems.append(f"should have {wanted} {items}, not {len(value)}")
+        twice = [v for i, v in enumerate(value) if repr(v) in {repr(w) for w in value[:i]}]
+        if rule.get("unique") and twice:
+            problems.append(f"has an item twice ({', '.join(map(repr, twice))})")
+        if rule.get("descending") and not _descending(value):
+            problems.append(f"should be strictly descending (largest first, no item twice){_example(value)}")  # fmt: skip
         if problems:
             raise ParameterError(f"Chapter {chapter!r}: {param} = {value!r} {' and '.join(problems)}")  # fmt: skip
         return
@@ -360,7 +490,8 @@ def validate(chapter: str, values: dict, valid: dict) -> None:
     ``values`` are all its parameters (the notebook's defaults with params.yml and the
     overrides on top). Raises :class:`ParameterError` with a one-line message naming the
     chapter, the parameter, the value and the valid values."""
-    check_declarations(chapter, list(values), valid)
+    lists = [name for name, value in values.items() if isinstance(value, list)]
+    check_declarations(chapter, list(values), valid, lists)
     for param in _order(valid):
         for rule in _rules(valid[param]):
             if "when" in rule and not _is_set(values.get(rule["when"])):
