@@ -15,7 +15,9 @@ repository button in the header reads it too). This extension reads it from ther
 While no address is configured (``url: ""``, e.g. before the repository is published), the
 book does not invent one: each page links to a copy of its source file that the build puts
 beside the pages (``_bron/<path in the repository>``), the introduction speaks of "de
-repository van dit project", and the theme's repository button is switched off.
+repository van dit project", and the theme's repository button stays off (``_config.yml``
+keeps ``use_repository_button: false``, which Jupyter Book requires without an address; this
+extension switches the button on when an address is set).
 """
 
 from __future__ import annotations
@@ -62,21 +64,27 @@ def source_in_repository(pagename: str, source_suffix: str = ".md") -> tuple[str
 def _set_substitution(app: Sphinx, app_config: Config) -> None:
     url, _ = repository_url(app_config)
     substitutions = dict(app_config.myst_substitutions or {})
+    options = dict(app_config.html_theme_options or {})
     if url:
         shown = url.split("://", 1)[-1]
         substitutions.setdefault("repository", f"[{shown}]({url})")
     else:
         substitutions.setdefault("repository", "van dit project")
-        options = dict(app_config.html_theme_options or {})
-        options["use_repository_button"] = False  # a button without an address leads nowhere
-        app_config.html_theme_options = options
+    # Jupyter Book refuses `use_repository_button: true` without an address (before Sphinx
+    # starts), so _config.yml keeps it off and the button follows the address here.
+    options["use_repository_button"] = bool(url)
+    app_config.html_theme_options = options
     app_config.myst_substitutions = substitutions
 
 
 _SENTENCES = {
-    "notebook": "Deze pagina is gemaakt met het notebook {link} in de repository van het boek.",
-    "module": "Deze pagina wordt gemaakt door {link} in de repository van het boek.",
-    "file": "De tekst van deze pagina staat in {link} in de repository van het boek.",
+    "notebook": "Deze pagina is gemaakt met het notebook {link} {where}.",
+    "module": "Deze pagina wordt gemaakt door {link} {where}.",
+    "file": "De tekst van deze pagina staat in {link} {where}.",
+}
+_WHERE = {
+    True: "in de repository van het boek",
+    False: "(een kopie uit de repository van het boek)",
 }
 
 
@@ -103,7 +111,9 @@ def _link_source(
         f'<a class="reference external" href="{html.escape(href)}">'
         f"<code>{html.escape(path)}</code></a>"
     )
-    context["body"] += f'<p class="ri-source-link">{_SENTENCES[kind].format(link=link)}</p>\n'
+    context["body"] += (
+        f'<p class="ri-source-link">{_SENTENCES[kind].format(link=link, where=_WHERE[bool(url)])}</p>\n'
+    )
 
 
 def setup(app: Sphinx) -> dict:
