@@ -23,6 +23,7 @@ import psutil
 import pytest
 
 from conftest import copy_project
+from helpers import config
 from helpers.build import watch
 
 NOTEBOOK = Path("notebooks/rd.ipynb")
@@ -164,6 +165,18 @@ def _edit_notebook(project: Path, sentence: str = "", code: str = "") -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _change_data(project: Path) -> None:
+    """Add a line to :data:`DATA` and record its new checksum in the copy's
+    ``data/CHECKSUMS.tsv`` at once (a deliberate change, as ``make checksums`` records it)."""
+    data = project / DATA
+    data.write_bytes(data.read_bytes() + b"\n")
+    sums = project / "data" / config.CHECKSUMS_NAME
+    name = DATA.relative_to("data").as_posix()
+    line = f"{name}\t{config.file_sha256(data)}\t{data.stat().st_size}"
+    rows = [line if row.split("\t")[0] == name else row for row in sums.read_text().splitlines()]
+    sums.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project, built once by the runner."""
@@ -227,8 +240,7 @@ def test_a_failing_change_keeps_the_book_and_the_watcher_goes_on(watched):
     template[0].kill()
     _ended(template[0])
     (watched.project / NOTEBOOK).write_text(original, encoding="utf-8")
-    data = watched.project / DATA
-    data.write_bytes(data.read_bytes() + b"\n")
+    _change_data(watched.project)
     watched.wait_for(r"\[watch\] the kernel template had ended: starting a new one")
     watched.wait_for(r"\[watch\] republished in")
     assert any(re.search(r"\) rd: executing .*reason: data changed", line) for line in watched.log)  # fmt: skip

@@ -85,6 +85,8 @@ PRELOAD = (
 
 #: Seconds a worker waits for the template's answer before starting its kernel normally.
 TEMPLATE_TIMEOUT = 120.0
+#: Seconds between two looks of the template at its parent (it ends when the runner is gone).
+PARENT_CHECK_SECONDS = 1.0
 _MAX_MESSAGE = 1 << 20
 #: pids of the kernels this process obtained from the template (for memory sampling), and
 #: the seconds it waited for them (the template's imports, at the start of a build).
@@ -175,7 +177,11 @@ def serve(listener: socket.socket) -> None:
     A request is one JSON message (launcher path, kernel arguments, working directory,
     environment) sent with the caller's standard stream descriptors; the answer is the pid.
     Each kernel is a forked child that leaves this loop, and the process, by
-    :class:`SystemExit` (:func:`_run_kernel`): only :func:`_main` may call this."""
+    :class:`SystemExit` (:func:`_run_kernel`): only :func:`_main` may call this. The loop
+    also ends when the process that started the template has gone (a runner that was killed
+    cannot stop it; its kernels then exit too: they watch their parent). It looks every
+    :data:`PARENT_CHECK_SECONDS` without a thread of its own (the template forks single-threaded)."""
+    parent = os.getppid()
     # Ctrl-C in the terminal reaches the template too (same process group): the runner stops
     # it (a kernel forked from it gets the default handler back, for interrupts)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -183,9 +189,14 @@ def serve(listener: socket.socket) -> None:
     # kernels are reaped automatically (they are watched by pid from the worker side)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    listener.settimeout(PARENT_CHECK_SECONDS)  # accepted connections stay blocking
     while True:
         try:
             conn, _ = listener.accept()
+        except TimeoutError:
+            if os.getppid() != parent:
+                return
+            continue
         except OSError:
             return
         with conn:

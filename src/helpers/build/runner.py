@@ -2,7 +2,7 @@
 then build the book with Jupyter Book, atomically.
 
 ``python -m helpers.build.runner [--set chapter.param=value ...] [--only chapter ...]
-[--variant NAME] [--jobs N] [--force] [--no-build] [--watch]``
+[--variant NAME] [--jobs N] [--timeout SECONDS] [--force] [--no-build] [--watch]``
 
 1. **Safe inputs.** Parameters come from ``params.yml`` with command-line overrides (values are
    YAML, so numbers stay numbers; dates become ISO strings). Unknown chapters or parameter
@@ -14,21 +14,39 @@ then build the book with Jupyter Book, atomically.
    its kernel imported in its last run (all of them without that record), the data files it
    read then (content hashes; the helpers report every read through
    :func:`helpers.config.data_file`, the kernel every ``helpers`` module it imports:
-   :func:`helpers.config.trace_imports`) and the installed packages. Why each notebook ran or
-   was skipped is printed and stored in the manifest.
+   :func:`helpers.config.trace_imports`), the installed packages, the ``RI_LEAFLET`` switch
+   and, for a chapter whose kernel imported the CBS client (:mod:`helpers.data.cbs`), the
+   CBS cache (``<RI_DATA_CACHE>/cbs``: names, sizes, times) and whether CBS open data
+   answered: a chapter built while it did not is run again once it does. Why each notebook
+   ran or was skipped is printed and stored in the manifest; a damaged manifest means every
+   chapter runs (with a notice).
 3. **Parallel.** Notebooks that must run are executed in worker processes (one kernel each,
    at most ``--jobs``, default the number of cores), with progress, time and peak memory. On
    Linux the kernels are forked from a template that has imported the libraries once
    (:mod:`helpers.build.kernel_fork`; ``RI_KERNELS=spawn`` starts each kernel anew).
-4. **Atomic.** Everything is built in ``_build/.work``: executed notebooks, then the HTML from a
-   copy of the book sources. Only when all notebooks and the book build succeed do the new
-   executed notebooks and HTML replace the published ones; otherwise nothing published
-   changes and the failing notebook, cell and traceback are printed. Sphinx's state of the last
-   published build (``_build/.cache/sphinx``) lets it read only the pages that changed; it
-   writes every page anew, the HTML of a clean build (:func:`build_book`).
-5. **Variants.** ``--variant NAME`` builds into ``_build/variants/NAME/`` (own notebooks, HTML
+4. **Deadline.** A notebook that runs longer than ``--timeout SECONDS`` (default
+   ``execute: timeout:`` in ``_config.yml``, else :data:`DEFAULT_TIMEOUT`; 0: none) is
+   stopped: its kernel is interrupted (killed when that does not end it) and the build fails
+   naming the notebook and the cell that was running.
+5. **Atomic and crash-safe.** Everything is built in ``_build/.work``: executed notebooks,
+   then the HTML from a copy of the book sources. Only when all notebooks and the book build
+   succeed do the new executed notebooks, HTML and manifest replace the published ones;
+   otherwise nothing published changes and the failing notebook, cell and traceback (or Jupyter
+   Book's ``ERROR``/``WARNING`` lines) are printed. The replacement is one commit
+   (:func:`publish`): staged copies, then a journal file, then renames; a build killed at any
+   moment leaves the previous book or, once the journal exists, the new one, which the next
+   build completes (:func:`recover`) before it plans. Sphinx's state of the last published
+   build (``_build/.cache/sphinx``) lets it read only the pages that changed; it writes
+   every page anew, the HTML of a clean build (:func:`build_book`).
+6. **One build at a time.** A build (and a watcher, for as long as it runs) holds a lock on
+   its target (``_build/.lock``, a variant's ``.lock``; :class:`BuildLock`) that names its
+   process, host, start and command; a second build is refused with that line. A lock whose
+   process has ended is taken over. A build stopped by Ctrl-C, SIGTERM or SIGHUP ends its
+   workers, kernels and kernel template (:class:`StopOnSignals`). Errors of the file system
+   (read-only folder, disk full) are one line naming the path.
+7. **Variants.** ``--variant NAME`` builds into ``_build/variants/NAME/`` (own notebooks, HTML
    and manifest), so a chapter or the book with other years sits next to the default book.
-6. **Watch.** ``--watch`` builds, then stays running and rebuilds (this same build) after every
+8. **Watch.** ``--watch`` builds, then stays running and rebuilds (this same build) after every
    change to the sources, with the kernel template and Jupyter Book kept loaded between
    builds (:mod:`helpers.build.watch`).
 """
@@ -55,7 +73,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import yaml
 
@@ -69,6 +87,16 @@ KERNEL_NAME = "regionale-innovatie"
 #: the kernel template (see :mod:`helpers.build.kernel_fork`).
 KERNELS_ENV = "RI_KERNELS"
 MANIFEST_VERSION = 1
+#: Seconds a notebook may run when neither ``--timeout`` nor ``execute: timeout:`` in
+#: ``_config.yml`` says otherwise (the chapters take seconds; a hanging one must not hold the
+#: build for ever).
+DEFAULT_TIMEOUT = 600.0
+#: Seconds a notebook's kernel gets to end after the interrupt at its deadline before it is
+#: killed (a cell stuck in C code does not see the interrupt).
+INTERRUPT_GRACE = 10.0
+#: The CBS client: a chapter whose kernel imported it depends on the CBS cache and on whether
+#: CBS open data answered (:func:`cbs_cache_state`, :func:`cbs_answers`).
+CBS_MODULE = "helpers.data.cbs"
 
 
 class RunnerError(RuntimeError):
@@ -123,6 +151,12 @@ class Target:
             raise RunnerError(f"Variant name {variant!r} leaves _build/variants")
         return cls(variant, root / "_generated", root / "html", root / "manifest.json")
 
+    @property
+    def root(self) -> Path:
+        """The folder of the target's manifest, lock (``.lock``) and publication journal
+        (``.publishing``): ``_build`` or ``_build/variants/<name>``."""
+        return self.manifest.parent
+
 
 @dataclass
 class Plan:
@@ -136,6 +170,168 @@ class Plan:
     fingerprint: dict = field(default_factory=dict)
     #: content hash of every helper module when the build was planned (:func:`helpers_files`)
     helper_files: dict = field(default_factory=dict, repr=False)
+
+
+# --- one build at a time; stopping ---------------------------------------------------------
+
+
+class BuildLock:
+    """The lock of a target (``<target.root>/.lock``): one build of it at a time; a context
+    manager. The holder writes one JSON line into the file (pid, host, start, command), which
+    a refused build shows; the file stays, emptied, when the holder releases it.
+
+    A POSIX record lock (:func:`fcntl.lockf`), not ``flock`` or a lock library: the system
+    releases it when its process ends however it ends (a kill included: a lock of a process
+    that no longer runs is simply taken over, with a notice), and, unlike ``flock``, worker
+    processes forked during the build do not inherit it (a worker left behind never holds
+    the next build). Nothing in the holding process may open the file a second time: closing
+    any descriptor of it would release the lock. Unix only, like the forked kernels."""
+
+    def __init__(self, path: Path, command: str | None = None) -> None:
+        self.path = path
+        self.command = command if command is not None else _command_line()
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock. Raises :class:`RunnerError` (one line: who holds it, since when,
+        with which command) when another running process holds it, and ``OSError`` when the
+        file cannot be made. Prints a notice when the last holder ended without releasing
+        it (killed, a power cut)."""
+        import fcntl
+        import socket
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = _lock_holder(_read_fd(fd))
+            os.close(fd)
+            raise RunnerError(
+                f"another build of this book is running ({holder}; lock {self.path}): "
+                "wait until it ends, or stop it"
+            ) from None
+        previous = _read_fd(fd)
+        if previous.strip():
+            print(f"[book] the lock of a build that ended without releasing it ({_lock_holder(previous)}) is taken over", flush=True)  # fmt: skip
+        record = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": dt.datetime.now().isoformat(timespec="seconds"),
+            "command": self.command,
+        }
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (json.dumps(record) + "\n").encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        """Empty the file and release the lock (nothing when not held)."""
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._fd, 0)
+        os.close(self._fd)  # releases the lock
+        self._fd = None
+
+    def __enter__(self) -> BuildLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _command_line() -> str:
+    import shlex
+
+    argv = list(getattr(sys, "orig_argv", sys.argv))
+    return shlex.join([Path(argv[0]).name, *argv[1:]]) if argv else "?"
+
+
+def _read_fd(fd: int) -> str:
+    return os.pread(fd, 4096, 0).decode("utf-8", errors="replace")
+
+
+def _lock_holder(text: str) -> str:
+    """'pid 123 on host, since 2026-01-01T10:00:00, command: ...' from a lock file's line."""
+    try:
+        record = json.loads(text.strip().splitlines()[0])
+        return (
+            f"pid {record['pid']} on {record['host']}, since {record['started']}, "
+            f"command: {record['command']}"
+        )
+    except (ValueError, IndexError, KeyError, TypeError):
+        return "holder unknown"
+
+
+class Stopped(BaseException):
+    """SIGINT, SIGTERM or SIGHUP during a build or watch (:class:`StopOnSignals`); ``signum``
+    the signal, ``published`` whether the new book had been published. Not an
+    :class:`Exception` (nor a :class:`KeyboardInterrupt`, which Jupyter Book's command line
+    turns into an error of the build): nothing in a build catches it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.published = False
+
+
+def end_children(timeout: float = 10.0) -> None:
+    """End every process this one started, with theirs (workers, the kernel template, the
+    kernels forked from it): the deepest first, so that none is left to another parent."""
+    import psutil
+
+    try:
+        found = psutil.Process().children(recursive=True)
+    except psutil.Error:
+        return
+    for process in reversed(found):  # breadth-first order: grandchildren after children
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    psutil.wait_procs(found, timeout=timeout)
+
+
+#: Signals that stop a build or a watcher.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class StopOnSignals:
+    """While active (a context manager, in the main thread): :data:`STOP_SIGNALS` end every
+    process this one started (:func:`end_children`: workers, kernels, the kernel template),
+    then raise :class:`Stopped`. ``received`` lists the signals that came; after
+    :meth:`finish`, one is only recorded (the process ends anyway). A worker forked meanwhile
+    inherits the handler and ends as it would without it."""
+
+    def __init__(self) -> None:
+        self.received: list[int] = []
+        self._owner = 0
+        self._ending = False
+        self._previous: dict = {}
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if os.getpid() != self._owner:  # a forked worker: end as without the handler
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        self.received.append(signum)
+        if self._ending:  # already ending (a second Ctrl-C): the cleanup goes on
+            return
+        self._ending = True
+        end_children()
+        raise Stopped(signum)
+
+    def finish(self) -> None:
+        """From now on a signal is only recorded: the process is ending anyway."""
+        self._ending = True
+
+    def __enter__(self) -> StopOnSignals:
+        self._owner = os.getpid()
+        self._previous = {signum: signal.signal(signum, self._handle) for signum in STOP_SIGNALS}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
 
 
 # --- parameters ---------------------------------------------------------------------------
@@ -350,12 +546,62 @@ def data_state(files: list[str], globs: list[str]) -> dict[str, str | None]:
     return state
 
 
-def static_fingerprint(chapter: Chapter, env: str, helpers: dict[str, str]) -> dict:
+def depends_on_cbs(modules: list[str] | None) -> bool:
+    """Whether a chapter whose kernel imported the ``helpers`` ``modules`` (None: not known,
+    e.g. before its first run) depends on the CBS client (:data:`CBS_MODULE`): its cache and
+    whether CBS open data answered."""
+    return modules is None or CBS_MODULE in modules
+
+
+def cbs_cache_state() -> str:
+    """One hash of the CBS client's disk cache (``<RI_DATA_CACHE>/cbs``, see
+    :func:`helpers.config.cache_dir`): the name, size and modification time (ns) of every file
+    in it (a table fetched, refetched or removed changes it); the hash of nothing when the
+    folder does not exist."""
+    folder = config.cache_dir() / "cbs"
+    entries = []
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            with contextlib.suppress(OSError):  # removed while looking
+                stat = path.stat()
+                entries.append(f"{path.relative_to(folder).as_posix()}\t{stat.st_size}\t{stat.st_mtime_ns}")  # fmt: skip
+    return _sha("\n".join(entries).encode())
+
+
+def cbs_answers(timeout: float = 3.0) -> bool:
+    """Whether CBS open data (:func:`helpers.data.cbs.base_url`: ``RI_CBS_ODATA`` or the public
+    service) answers an HTTP request: any status counts, the server answered. Waits at most
+    ``timeout`` seconds (+1) in all: the request runs in a thread, so a resolver or a server
+    that hangs cannot hold the build."""
+    import requests
+
+    from helpers.data import cbs
+
+    url = cbs.base_url()
+    answered: list[bool] = []
+
+    def probe() -> None:
+        try:
+            with requests.get(url, timeout=timeout, stream=True):
+                answered.append(True)
+        except requests.RequestException:
+            pass
+
+    thread = threading.Thread(target=probe, name="cbs-probe", daemon=True)
+    thread.start()
+    thread.join(timeout + 1.0)
+    return bool(answered)
+
+
+def static_fingerprint(
+    chapter: Chapter, env: str, helpers: dict[str, str], cbs_cache: str | None = None
+) -> dict:
     """A chapter's inputs known before it runs, for the manifest: ``notebook`` (sha256),
     ``parameters`` (JSON-normalised), ``parameter_files`` (sha256 of each string parameter
     naming an existing file), ``helpers`` (as given: module -> hash), ``environment``
-    (``env``: the hash of the installed packages) and ``switches`` (environment variables
-    that change what a notebook draws: ``RI_LEAFLET``)."""
+    (``env``: the hash of the installed packages), ``switches`` (environment variables
+    that change what a notebook draws: ``RI_LEAFLET``) and ``cbs_cache`` (as given: the
+    :func:`cbs_cache_state` for a chapter that uses the CBS client, else None)."""
     params_files = {
         k: _file_sha(Path(v) if Path(v).is_absolute() else config.ROOT / v)
         for k, v in chapter.parameters.items()
@@ -368,6 +614,7 @@ def static_fingerprint(chapter: Chapter, env: str, helpers: dict[str, str]) -> d
         "helpers": helpers,
         "environment": env,
         "switches": {config.LEAFLET_ENV: "cdn" if config.leaflet_from_cdn() else "local"},
+        "cbs_cache": cbs_cache,
     }
 
 
@@ -382,8 +629,9 @@ def book_fingerprint(plans: list[Plan]) -> str:
             digest.update(rel.as_posix().encode() + b"\0" + path.read_bytes())
     for item in plans:
         # the helper modules a chapter depends on: below, all of them (what a chapter imported
-        # is known only after its run, and this hash is taken before)
-        inputs = {k: v for k, v in item.fingerprint.items() if k != "helpers"}
+        # is known only after its run, and this hash is taken before); the CBS cache: it
+        # shapes the book through the chapters it re-runs (and their runs fill it)
+        inputs = {k: v for k, v in item.fingerprint.items() if k not in ("helpers", "cbs_cache")}
         digest.update(json.dumps([item.chapter.name, inputs], sort_keys=True).encode())
     # all helper code: the book build uses some itself (Sphinx extension, provenance page)
     files = next((item.helper_files for item in plans if item.helper_files), None)
@@ -394,16 +642,50 @@ def book_fingerprint(plans: list[Plan]) -> str:
     return digest.hexdigest()
 
 
+def manifest_problem(manifest: object) -> str:
+    """What makes ``manifest`` (parsed JSON) unusable as a build record ('' when nothing):
+    not a mapping, another version, ``chapters`` not a mapping of chapter records, a record
+    without a ``fingerprint`` mapping, ``reads``/``globs`` that are not lists, ``modules``
+    neither a list nor null, ``online`` not a mapping, ``book`` not a string or null."""
+    if not isinstance(manifest, dict):
+        return "not a JSON object"
+    if manifest.get("version") != MANIFEST_VERSION:
+        return f"version {manifest.get('version')!r}, not {MANIFEST_VERSION}"
+    chapters = manifest.get("chapters")
+    if not isinstance(chapters, dict):
+        return "no 'chapters' mapping"
+    if not isinstance(manifest.get("book"), str | None):
+        return "'book' is not a hash"
+    kinds = {"fingerprint": dict, "reads": list, "globs": list, "modules": list | None,
+             "online": dict}  # fmt: skip
+    for name, record in chapters.items():
+        if not isinstance(record, dict) or not isinstance(record.get("fingerprint"), dict):
+            return f"chapter {name!r} has no fingerprint"
+        for key, kind in kinds.items():
+            if key in record and not isinstance(record[key], kind):
+                return f"chapter {name!r}: {key!r} is not a {getattr(kind, '__name__', 'list or null')}"  # fmt: skip
+    return ""
+
+
 def load_manifest(path: Path) -> dict:
     """The build record at ``path`` (``_build/manifest.json`` or a variant's): ``version``,
-    ``chapters`` (name -> fingerprint, reads, globs, modules, last_run, ...) and ``book``. A
-    missing, unreadable or other-version file gives an empty record (every chapter runs)."""
+    ``chapters`` (name -> fingerprint, reads, globs, modules, online, last_run, ...) and
+    ``book``. A missing file gives an empty record (every chapter runs); so does a damaged one
+    (truncated JSON, keys missing or of the wrong kind: :func:`manifest_problem`, another
+    version), after a one-line notice naming the file and the damage."""
+    empty = {"version": MANIFEST_VERSION, "chapters": {}}
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"version": MANIFEST_VERSION, "chapters": {}}
-    if manifest.get("version") != MANIFEST_VERSION:
-        return {"version": MANIFEST_VERSION, "chapters": {}}
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return empty
+    try:
+        manifest = json.loads(text)
+        problem = manifest_problem(manifest)
+    except ValueError as exc:  # truncated or not JSON (UnicodeDecodeError included)
+        problem = f"not valid JSON: {exc}"
+    if problem:
+        print(f"[book] notice: the build record {path} is damaged ({problem}): every chapter runs", flush=True)  # fmt: skip
+        return empty
     return manifest
 
 
@@ -412,12 +694,19 @@ def plan(
 ) -> list[Plan]:
     """Decide per chapter whether to execute, with the reason."""
     env, files = environment_hash(), helpers_files()
+    cbs_cache: list[str] = []  # taken once, when a chapter uses the CBS client
+    answers: list[bool] = []  # asked once, when a chapter was built while CBS did not answer
     plans = []
     for chapter in chapters.values():
         previous = manifest["chapters"].get(chapter.name)
         # the helper modules the notebook imported last time (all of them without a record)
         modules = (previous or {}).get("modules") or None
-        current = static_fingerprint(chapter, env, helpers_state(modules, files))
+        if depends_on_cbs(modules) and not cbs_cache:
+            cbs_cache.append(cbs_cache_state())
+        current = static_fingerprint(
+            chapter, env, helpers_state(modules, files),
+            cbs_cache[0] if depends_on_cbs(modules) else None,
+        )  # fmt: skip
         output = target.generated / f"{chapter.name}.ipynb"
         reason = ""
         if force:
@@ -435,6 +724,7 @@ def plan(
                 "helpers": "helper code changed",
                 "environment": "installed packages changed",
                 "switches": "environment switch changed (RI_LEAFLET)",
+                "cbs_cache": f"CBS cache changed ({config.cache_dir() / 'cbs'})",
             }
             for key, label in labels.items():
                 if before.get(key) != current[key]:
@@ -449,6 +739,11 @@ def plan(
                 changed = [k for k, v in now.items() if before.get("data", {}).get(k) != v]
                 if changed:
                     reason = "data changed: " + ", ".join(changed)
+            if not reason and (previous.get("online") or {}).get("cbs") is False:
+                if not answers:
+                    answers.append(cbs_answers())
+                if answers[0]:
+                    reason = "CBS open data answers now (the last run was offline)"
         plans.append(Plan(chapter, bool(reason), reason or "unchanged", current, files))
     return plans
 
@@ -483,39 +778,176 @@ def ensure_kernel() -> list[str]:
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def _cell_label(index: int, cell: dict) -> str:
+    first_line = "".join(cell.get("source", "")).strip().splitlines()[:1]
+    return (
+        f"cell {index} (execution count {cell.get('execution_count')}), "
+        f"starting {first_line[0] if first_line else ''!r}"
+    )
+
+
 def failing_cell(notebook: Path, traceback_lines: int = 0) -> str:
     """Describe the first cell with an error output in an executed notebook (optionally with
-    the last lines of its traceback)."""
+    the last lines of its traceback); without one, the cell papermill marked failed, else the
+    last cell it started (:func:`running_cell`)."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     for index, cell in enumerate(nb["cells"]):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                first_line = "".join(cell.get("source", "")).strip().splitlines()[:1]
-                text = (
-                    f"cell {index} (execution count {cell.get('execution_count')}), "
-                    f"starting {first_line[0] if first_line else ''!r}: "
-                    f"{output.get('ename')}: {output.get('evalue')}"
-                )
+                text = f"{_cell_label(index, cell)}: {output.get('ename')}: {output.get('evalue')}"
                 if traceback_lines:
                     lines = _ANSI.sub("", "\n".join(output.get("traceback", []))).splitlines()
                     text += "\nTraceback (last lines):\n" + "\n".join(lines[-traceback_lines:])
                 return text
-    return "unknown cell"
+    # no error output (an interrupt that reached the kernel just before the cell's code ran):
+    # the cell papermill marked failed, else the last one it started
+    for index, cell in enumerate(nb["cells"]):
+        if cell.get("metadata", {}).get("papermill", {}).get("status") == "failed":
+            return f"{_cell_label(index, cell)} (no error output)"
+    return running_cell(nb)
 
 
-class _PeakMemory:
+def running_cell(notebook: Path | dict) -> str:
+    """Describe the last cell papermill started in an executed notebook (a file, or the
+    notebook papermill holds): the cell a stopped or dead kernel was in (papermill marks it
+    completed on its way out, but only started cells have a start time): 'cell N (execution
+    count C), starting '...''; 'unknown cell' when there is none or the file cannot be read."""
+    nb = notebook
+    if isinstance(notebook, Path):
+        try:
+            nb = json.loads(notebook.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return "unknown cell"
+    started = [
+        (index, cell)
+        for index, cell in enumerate(nb.get("cells", []))
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
+    if not started:
+        return "unknown cell"
+    return _cell_label(*started[-1])
+
+
+def _kernel_pids() -> list[int]:
+    """In a worker: its notebook's kernel(s): forked from the template (not children of the
+    worker) or started by it (its children)."""
+    import psutil
+
+    from helpers.build import kernel_fork
+
+    pids = list(kernel_fork.launched_pids)
+    with contextlib.suppress(psutil.Error):
+        pids += [child.pid for child in psutil.Process().children()]
+    return pids
+
+
+def _signal_kernels(signum: int) -> None:
+    """Send ``signum`` to this worker's kernels; SIGKILL to each kernel's process group
+    (a kernel leads its own, like the processes it started)."""
+    for pid in _kernel_pids():
+        with contextlib.suppress(OSError):
+            if signum == signal.SIGKILL and os.getpgid(pid) == pid:
+                os.killpg(pid, signum)
+            else:
+                os.kill(pid, signum)
+
+
+class _InThread:
+    """A context manager that runs ``self._run()`` in a daemon thread while its block runs;
+    ``self._stop`` is set when the block ends, and the thread is waited for."""
+
+    def __init__(self, name: str) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class _Deadline(_InThread):
+    """In a worker, for one notebook: when it has run ``seconds`` (None: no deadline), its
+    kernel is interrupted (the cell ends with KeyboardInterrupt, whose traceback shows where
+    it was), once a second (a kernel between two cells ignores an interrupt); when that has
+    not ended the run :data:`INTERRUPT_GRACE` seconds later, the kernel is killed (papermill
+    then stops in that cell). ``expired`` tells whether the deadline passed."""
+
+    def __init__(self, seconds: float | None) -> None:
+        super().__init__("notebook-deadline")
+        self.seconds = seconds
+        self.expired = False
+
+    def _run(self) -> None:
+        if self.seconds is None or self._stop.wait(self.seconds):
+            return
+        self.expired = True
+        end = time.monotonic() + INTERRUPT_GRACE
+        while time.monotonic() < end:
+            _signal_kernels(signal.SIGINT)
+            if self._stop.wait(1.0):
+                return
+        _signal_kernels(signal.SIGKILL)
+
+
+#: The notebook papermill is executing in this worker (:func:`_tracking_engine`).
+_EXECUTING: list = []
+_EXECUTING_ENGINE: list[str] = []
+
+
+def _tracking_engine() -> str:
+    """Register (once) and name a papermill engine that is papermill's own (nbclient) but
+    keeps the notebook it executes in :data:`_EXECUTING`: when the kernel dies or is killed
+    at its deadline, papermill raises without writing the notebook (the runner does not ask
+    it to save after every cell), and this is where the running cell is then found.
+    Papermill's documented extension point (``papermill_engines.register``)."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    name = "ri-tracking"
+    if not _EXECUTING_ENGINE:
+
+        class TrackingEngine(NBClientEngine):
+            @classmethod
+            def execute_managed_notebook(cls, nb_man: object, kernel_name: str, **kwargs: object) -> object:  # fmt: skip
+                _EXECUTING[:] = [nb_man]
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+        papermill_engines.register(name, TrackingEngine)
+        _EXECUTING_ENGINE.append(name)
+    return name
+
+
+def _watch_parent(parent: int) -> None:
+    """Worker initializer: a thread that ends the worker, and its kernel, when the runner
+    that forked it has gone (killed: it could not end its workers itself)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        _signal_kernels(signal.SIGKILL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-runner", daemon=True).start()
+
+
+class _PeakMemory(_InThread):
     """Samples the resident memory of the kernel (this process's children, or the kernel
     forked for it from the template) in a thread. A forked kernel's resident memory includes
     the libraries it shares with the template."""
 
     def __init__(self, interval: float = 0.1) -> None:
-        import threading
-
+        super().__init__("peak-memory")
         self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
+        self._interval = interval
 
-    def _run(self, interval: float) -> None:
+    def _run(self) -> None:
+        interval = self._interval
         import psutil
 
         from helpers.build import kernel_fork
@@ -535,14 +967,6 @@ class _PeakMemory:
             self.peak = max(self.peak, total)
             self._stop.wait(interval)
 
-    def __enter__(self) -> _PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
 
 @contextlib.contextmanager
 def _stderr_to(path: Path) -> Iterator[None]:
@@ -559,9 +983,13 @@ def _stderr_to(path: Path) -> Iterator[None]:
             os.close(saved)
 
 
-def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict:
-    """Worker: run one notebook (its own kernel) and report time, peak memory and reads.
-    The kernel's own log (its transport warning, a note when it is interrupted during
+def _execute_one(
+    name: str, notebook: str, parameters: dict, stage: str, timeout: float | None = None
+) -> dict:
+    """Worker: run one notebook (its own kernel) and report time, peak memory and reads;
+    ``error`` describes the failing cell, ``timed_out`` tells that the notebook ran past
+    ``timeout`` seconds and was stopped (:class:`_Deadline`; ``error`` then names the cell it
+    was in). The kernel's own log (its transport warning, a note when it is interrupted during
     shutdown) goes to ``_build/logs/<name>.kernel.log``, not into the build output. The
     kernel is forked from the kernel template when the runner started one."""
     import papermill
@@ -583,19 +1011,29 @@ def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict
     started = time.perf_counter()
     error = None
     kernel_log = config.BUILD_DIR / "logs" / f"{name}.kernel.log"
-    with _stderr_to(kernel_log), _PeakMemory() as memory:
+    _EXECUTING.clear()
+    engine = _tracking_engine()
+    with _stderr_to(kernel_log), _PeakMemory() as memory, _Deadline(timeout) as deadline:
         try:
             papermill.execute_notebook(
                 notebook, str(output), parameters=parameters, cwd=stage,
                 kernel_name=KERNEL_NAME, progress_bar=False,
                 # no save after every cell: each rewrites and validates the whole notebook,
                 # maps included; the executed notebook is written once, at the end
-                request_save_on_cell_execute=False, **manager,
+                request_save_on_cell_execute=False, engine_name=engine, **manager,
             )  # fmt: skip
         except PapermillExecutionError:
             error = failing_cell(output, traceback_lines=15)
         except Exception as exc:  # kernel died, bad notebook file, ...
             error = f"{type(exc).__name__}: {exc}"
+            if _EXECUTING:  # the kernel died (or was killed at its deadline) in a cell
+                nb = _EXECUTING[0].nb
+                cause = "its kernel was killed" if deadline.expired else error
+                error = f"{running_cell(nb)} ({cause})"
+                with contextlib.suppress(Exception):  # the executed part, for the reader
+                    from papermill.iorw import write_ipynb
+
+                    write_ipynb(nb, str(output))
     files, globs = read_trace(trace)
     modules = traced_modules(trace)
     trace.unlink(missing_ok=True)
@@ -606,6 +1044,7 @@ def _execute_one(name: str, notebook: str, parameters: dict, stage: str) -> dict
         "kernel_wait": sum(kernel_fork.waited),
         "peak_mb": memory.peak / 2**20,
         "error": error,
+        "timed_out": deadline.expired and error is not None,
         "reads": files,
         "globs": globs,
         "modules": modules,
@@ -671,11 +1110,14 @@ def execute(
     jobs: int,
     target: Target,
     kernels: KeptTemplate | None = None,
+    timeout: float | None = None,
 ) -> dict[str, dict]:
     """Execute the planned notebooks into ``stage`` in parallel; copy the skipped ones (and
     their assets) from the published target. Raises on the first failure (after the running
-    notebooks finish). ``kernels``: the kernel template kept across builds in watch mode
-    (:class:`helpers.build.watch.KeptTemplate`), instead of one for this build."""
+    notebooks finish), naming the notebook and cell; a notebook that runs longer than
+    ``timeout`` seconds (None: no deadline) is stopped and fails so. ``kernels``: the kernel
+    template kept across builds in watch mode (:class:`helpers.build.watch.KeptTemplate`),
+    instead of one for this build."""
     kernel_cmd = ensure_kernel()
     stage.mkdir(parents=True, exist_ok=True)
     (stage / "_assets").mkdir(exist_ok=True)
@@ -711,7 +1153,10 @@ def execute(
         template = kernels.use(kernel_cmd, environment or environment_hash())
     if not isinstance(template, contextlib.nullcontext):
         print(f"[book] kernels are forked from a template with the libraries imported once ({KERNELS_ENV}=spawn starts each anew)", flush=True)  # fmt: skip
-    with template, ProcessPoolExecutor(workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_watch_parent, initargs=(os.getpid(),)
+    )
+    with template, pool:
         # while the template imports the libraries: papermill, once (the workers, forked at
         # the first submit, inherit it)
         import papermill  # noqa: F401
@@ -723,8 +1168,9 @@ def execute(
             number = plans.index(item) + 1
             print(f"[book] ({number}/{total}) {chapter.name}: executing {chapter.notebook.relative_to(config.ROOT)} ({shown}); reason: {item.reason} ...", flush=True)  # fmt: skip
             future = pool.submit(
-                _execute_one, chapter.name, str(chapter.notebook), chapter.parameters, str(stage)
-            )
+                _execute_one, chapter.name, str(chapter.notebook), chapter.parameters,
+                str(stage), timeout,
+            )  # fmt: skip
             futures[future] = (number, item)
         preload_book_modules()  # all workers exist now (fork is done): safe to start a thread
         for future in as_completed(futures):
@@ -735,7 +1181,8 @@ def execute(
             results[item.chapter.name] = result
             if result["error"]:
                 failures.append((item, result))
-                print(f"[book] ({number}/{total}) {item.chapter.name}: FAILED after {result['seconds']:.1f} s", flush=True)  # fmt: skip
+                late = f" (stopped at its deadline, --timeout {timeout:g} s)" if result.get("timed_out") else ""  # fmt: skip
+                print(f"[book] ({number}/{total}) {item.chapter.name}: FAILED after {result['seconds']:.1f} s{late}", flush=True)  # fmt: skip
                 for other in futures:
                     other.cancel()
             else:
@@ -748,8 +1195,11 @@ def execute(
     save_timings(results)
     if failures:
         item, result = failures[0]
+        what = "failed in"
+        if result.get("timed_out"):
+            what = f"did not finish within {timeout:g} s (--timeout) and was stopped in"
         raise RunnerError(
-            f"Notebook {item.chapter.notebook.relative_to(config.ROOT)} failed in "
+            f"Notebook {item.chapter.notebook.relative_to(config.ROOT)} {what} "
             f"{result['error']}\nExecuted copy with the full traceback: "
             f"{stage / (item.chapter.name + '.ipynb')}"
         )
@@ -871,6 +1321,53 @@ def keep_sphinx_state(target: Target, work: Path, key: str) -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
 
+_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE):")
+#: Sphinx's own error headings ("Extension error:", "Sphinx error:", "Exception occurred:")
+_SPHINX_ERROR = re.compile(r"^(?:[A-Z][\w ]* error|Exception occurred):\s*$")
+#: The last line of a traceback: ``ValueError: ...``
+_EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt)(?::.*)?$")
+
+
+def book_problems(log_text: str, limit: int = 25) -> str:
+    """What failed a Jupyter Book build, from its output: the ``WARNING``/``ERROR`` lines
+    (with their indented continuation lines) and Sphinx's error blocks (``Extension error:``
+    and the message below it, ``Exception occurred:`` ...), the last ``limit`` lines of
+    them; else the last line of each traceback (an exception in Jupyter Book's configuration
+    or an extension; not Jupyter Book's closing "Look above for the cause"); else the end of
+    the output before Jupyter Book's own traceback."""
+    lines = _ANSI.sub("", log_text).splitlines()
+    found: list[str] = []
+    for index, line in enumerate(lines):
+        heading = _SPHINX_ERROR.match(line)
+        if not heading and not _PROBLEM.search(line):
+            continue
+        found.append(line)
+        for following in lines[index + 1 :]:
+            if not following.strip() or following.startswith("Traceback"):
+                break
+            if not heading and not following.startswith((" ", "\t")):
+                break  # a warning's continuation lines are indented
+            found.append(following)
+    if found:
+        return "\n".join(found[-limit:])
+    # an exception (Jupyter Book's configuration, an extension): each traceback's last line,
+    # not Jupyter Book's closing one ("Look above for the cause")
+    found = [
+        line
+        for index, line in enumerate(lines)
+        if _EXCEPTION.match(line)
+        and "Look above for the cause" not in " ".join(lines[index : index + 5])  # fmt: skip
+    ]
+    if found:
+        return "\n".join(found[-limit:])
+    end = len(lines)  # Jupyter Book's own traceback is the last one through its command line
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].startswith("Traceback") and any("jupyter_book/cli" in later for later in lines[index : index + 40]):  # fmt: skip
+            end = index
+            break
+    return "\n".join(lines[:end][-limit:])
+
+
 def build_book(stage: Path, work: Path, strict: bool = True, *, cached: bool = False) -> Path:
     """Build the HTML from a copy of the book sources with ``stage`` as the executed chapters;
     returns the built HTML folder (inside ``work``), always written anew, every page.
@@ -905,11 +1402,7 @@ def build_book(stage: Path, work: Path, strict: bool = True, *, cached: bool = F
         log = config.BUILD_DIR / "jupyter-book.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(log_text, encoding="utf-8")
-        lines = _ANSI.sub("", log_text).strip().splitlines()
-        # the warnings and errors that failed it (-W), else the end of the log
-        problems = [line for line in lines if re.search(r"\b(WARNING|ERROR|CRITICAL):", line)]
-        tail = "\n".join(problems[-25:] or lines[-25:])
-        raise RunnerError(f"Jupyter Book build failed (full log: {log}):\n{tail}")
+        raise RunnerError(f"Jupyter Book build failed (full log: {log}):\n{book_problems(log_text)}")  # fmt: skip
     read = re.findall(r"reading sources\.\.\. \[ *\d+%\] (\S+)", _ANSI.sub("", log_text))
     shown = ", ".join(Path(page).name for page in read) if cached else f"all {len(read)}"
     print(f"[book] HTML built in {time.perf_counter() - started:.1f} s (pages read: {shown or 'none'})", flush=True)  # fmt: skip
@@ -943,65 +1436,189 @@ def signals_held() -> Iterator[None]:
             signal.raise_signal(signum)
 
 
-def _swap(new: Path, final: Path) -> None:
-    """Replace ``final`` by ``new`` with renames (the old copy is removed last)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    outgoing = final.with_name(final.name + ".old")
-    if outgoing.exists():
-        shutil.rmtree(outgoing)
-    if final.exists():
-        final.rename(outgoing)
-    new.rename(final)
-    if outgoing.exists():
-        shutil.rmtree(outgoing)
+class PublishIncomplete(RunnerError):
+    """The publication was committed (its journal written) but could not be completed; the
+    next build completes it (:func:`recover`)."""
 
 
-def publish(stage: Path, html: Path | None, target: Target) -> None:
+def _publish_step(step: str) -> None:
+    """A point between two steps of the publication (:func:`publish`); does nothing. Tests
+    stop a build here, as a kill at that moment would."""
+
+
+def _staged(path: Path, kind: str) -> Path:
+    """The hidden sibling of ``path`` holding its new (``kind`` 'new') or outgoing ('old')
+    copy during a publication: ``_build/.html.new``, ``book/._generated.old``, ... (hidden:
+    Jupyter Book and the watcher skip them)."""
+    return path.with_name(f".{path.name}.{kind}")
+
+
+def _journal(target: Target) -> Path:
+    return target.root / ".publishing"
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _write_durably(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary sibling, flushed to disk, then renamed
+    (a reader sees the old content or the new one, whole)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+def _complete(target: Target) -> None:
+    """Put every staged new copy of ``target`` (notebooks, HTML, manifest) in place, then
+    remove the journal and the outgoing copies. Each step can be repeated after a kill: a
+    new copy still staged replaces its final one, a final one already replaced is left."""
+    for final in (target.generated, target.html):
+        new, old = _staged(final, "new"), _staged(final, "old")
+        if not new.exists():
+            continue  # in place already (or not part of this publication: --no-build)
+        if final.exists():
+            _remove(old)
+            final.rename(old)
+            _publish_step(f"{final.name} moved out")
+        new.rename(final)
+        _publish_step(f"{final.name} in place")
+    manifest = _staged(target.manifest, "new")
+    if manifest.exists():
+        os.replace(manifest, target.manifest)
+        _publish_step("manifest in place")
+    _journal(target).unlink(missing_ok=True)
+    _publish_step("journal removed")
+    for final in (target.generated, target.html):
+        _remove(_staged(final, "old"))
+
+
+def recover(target: Target) -> None:
+    """Leave ``target`` as one complete publication before a build plans: when a build was
+    stopped (killed) while it published, complete its publication if it had committed (the
+    journal exists: the new book, notebooks and manifest) and else discard what it had staged
+    (the previous book stays). Copies left by the older publication scheme (``html.new``,
+    ``_generated.old``, ...) are cleared the same way. Prints a notice when there was
+    something to do."""
+    if _journal(target).exists():
+        _complete(target)
+        print(f"[book] notice: completed the publication of a build that was stopped while publishing ({target.html.parent})", flush=True)  # fmt: skip
+        return
+    found = False
+    for final in (target.generated, target.html, target.manifest):
+        for kind in ("new", "old"):
+            for leftover in (_staged(final, kind), final.with_name(f"{final.name}.{kind}")):
+                if not (leftover.exists() or leftover.is_symlink()):
+                    continue
+                found = True
+                if kind == "old" and not final.exists():  # the older scheme, stopped mid-swap
+                    leftover.rename(final)
+                else:
+                    _remove(leftover)
+    if found:
+        print(f"[book] notice: removed what a stopped build had staged but not published; the published book is the one before it ({target.html.parent})", flush=True)  # fmt: skip
+
+
+def publish(stage: Path, html: Path | None, target: Target, manifest: dict | None = None) -> None:
     """Replace the published notebooks (``target.generated``) by ``stage`` (its hidden files
-    dropped) and, when ``html`` is given, the published HTML (``target.html``) by ``html``;
-    each through a ``.new`` sibling and renames, the old copy removed last. ``html`` None
-    (``--no-build``) leaves the published HTML as it is."""
-    staged_html = None
-    if html is not None:
-        staged_html = target.html.with_name(target.html.name + ".new")
-        if staged_html.exists():
-            shutil.rmtree(staged_html)
-        target.html.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(html, staged_html)  # a rename within _build/
-    staged_nb = target.generated.with_name(target.generated.name + ".new")
-    if staged_nb.exists():
-        shutil.rmtree(staged_nb)
-    for hidden in stage.glob(".*"):
-        shutil.rmtree(hidden) if hidden.is_dir() else hidden.unlink()
-    shutil.move(stage, staged_nb)
-    _swap(staged_nb, target.generated)
-    if staged_html is not None:
-        _swap(staged_html, target.html)
+    dropped), the published HTML (``target.html``) by ``html`` and the manifest by
+    ``manifest``, as one commit that survives a kill at any moment:
+
+    1. stage: the new copies become hidden siblings (``_build/.html.new``,
+       ``book/._generated.new``, ``.manifest.json.new``; renames within the same folders);
+    2. commit: the journal ``<target.root>/.publishing`` is written (renamed into place);
+    3. complete (:func:`_complete`): each final copy is renamed out and the new one in, the
+       manifest replaced, the journal removed, the outgoing copies deleted.
+
+    A kill before 2 leaves the previous book (the next build discards the staged copies), one
+    after it the new book (the next build completes the renames): :func:`recover`. ``html``
+    None (``--no-build``) leaves the published HTML as it is; ``manifest`` None the manifest.
+    Raises ``OSError`` (nothing published changed) or :class:`PublishIncomplete`."""
+    new_html = _staged(target.html, "new")
+    new_generated = _staged(target.generated, "new")
+    new_manifest = _staged(target.manifest, "new")
+    try:
+        for path in (new_html, new_generated, new_manifest):
+            _remove(path)
+        if html is not None:
+            target.html.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(html, new_html)  # a rename within _build/
+        for hidden in stage.glob(".*"):
+            _remove(hidden)
+        target.generated.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(stage, new_generated)
+        if manifest is not None:
+            target.manifest.parent.mkdir(parents=True, exist_ok=True)
+            _write_durably(new_manifest, json.dumps(manifest, indent=1, sort_keys=True))
+        _publish_step("staged")
+        journal = {"pid": os.getpid(), "time": dt.datetime.now().isoformat(timespec="seconds")}
+        _write_durably(_journal(target), json.dumps(journal))
+    except OSError:
+        with contextlib.suppress(OSError):
+            for path in (new_html, new_generated, new_manifest):
+                _remove(path)
+        raise
+    _publish_step("committed")
+    try:
+        _complete(target)
+    except OSError as exc:
+        raise PublishIncomplete(
+            f"{os_error_line(exc)}; the new book was committed: the next build completes "
+            "its publication"
+        ) from exc
 
 
-def save_manifest(
+def os_error_line(exc: OSError) -> str:
+    """One line for a file-system error: what failed, on which path, and the system's reason
+    ('cannot write _build/x: No space left on device [ENOSPC]')."""
+    import errno
+
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:  # fmt: skip
+        _source, destination, why = exc.args[0][0]  # copytree: (source, destination, why) each
+        return f"file system error on {destination}: {why}"
+    paths = [p for p in (exc.filename, exc.filename2) if p]
+    where = " -> ".join(str(p) for p in paths) or "(no path given)"
+    code = f" [{errno.errorcode.get(exc.errno, exc.errno)}]" if exc.errno else ""
+    return f"file system error on {where}: {exc.strerror or exc}{code}"
+
+
+def manifest_record(
     target: Target,
     plans: list[Plan],
     results: dict[str, dict],
     previous: dict,
     book_hash: str | None,
-) -> None:
-    """Write ``target.manifest`` (JSON). A chapter that ran (in ``results``) gets its
-    fingerprint with the hashes of the helper modules it imported and the data it read, its
-    reads, globs, modules and ``last_run`` (reason, seconds, kernel, kernel_wait, peak_mb); a
+    online: dict[str, dict] | None = None,
+) -> dict:
+    """The manifest after this build (:func:`save_manifest` writes it). A chapter that ran (in
+    ``results``) gets its fingerprint with the hashes of the helper modules it imported, the
+    data it read and (when it uses the CBS client) the CBS cache after its run, its reads,
+    globs, modules, ``online`` (``online[name]``: whether each online source answered, for a
+    chapter that uses one) and ``last_run`` (reason, seconds, kernel, kernel_wait, peak_mb); a
     skipped one keeps its entry from ``previous`` with ``last_skip_reason``. ``book_hash``:
     the book's fingerprint (None when no HTML was built)."""
+    online = online or {}
     chapters = dict(previous.get("chapters", {}))
+    cbs_cache: list[str] = []
     for item in plans:
         name = item.chapter.name
         if name in results:
             res = results[name]
             # the helper modules this run imported (all of them when the trace has none)
             modules = res.get("modules") or None
+            if depends_on_cbs(modules) and not cbs_cache:
+                cbs_cache.append(cbs_cache_state())  # after the runs, which may have filled it
             fingerprint = dict(
                 item.fingerprint,
                 helpers=helpers_state(modules, item.helper_files or None),
                 data=data_state(res["reads"], res["globs"]),
+                cbs_cache=cbs_cache[0] if depends_on_cbs(modules) else None,
             )
             chapters[name] = {
                 "fingerprint": fingerprint,
@@ -1016,11 +1633,32 @@ def save_manifest(
                     "peak_mb": round(res["peak_mb"], 1),
                 },
             }
+            if name in online:
+                chapters[name]["online"] = online[name]
         elif name in chapters:
             chapters[name]["last_skip_reason"] = item.reason
-    manifest = {"version": MANIFEST_VERSION, "chapters": chapters, "book": book_hash}
+    return {"version": MANIFEST_VERSION, "chapters": chapters, "book": book_hash}
+
+
+def save_manifest(target: Target, *args: object, **kwargs: object) -> None:
+    """Write the :func:`manifest_record` of a build (``target`` and the same further
+    arguments: plans, results, previous, book_hash, online) to ``target.manifest`` (JSON,
+    replaced whole). A build publishes it with its book instead (:func:`publish`)."""
+    record = manifest_record(target, *args, **kwargs)  # type: ignore[arg-type]
     target.manifest.parent.mkdir(parents=True, exist_ok=True)
-    target.manifest.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    _write_durably(target.manifest, json.dumps(record, indent=1, sort_keys=True))
+
+
+def sources_answered(results: dict[str, dict]) -> dict[str, dict]:
+    """For each chapter in ``results`` (this build's runs) that uses an online source (the CBS
+    client: :func:`depends_on_cbs`): ``{"cbs": whether CBS open data answers}``, asked once
+    after the runs (:func:`cbs_answers`). A chapter built while it did not is run again by a
+    later build once it does (:func:`plan`)."""
+    users = [name for name, res in results.items() if depends_on_cbs(res.get("modules") or None)]
+    if not users:
+        return {}
+    answered = cbs_answers()
+    return {name: {"cbs": answered} for name in users}
 
 
 def write_provenance(
@@ -1048,9 +1686,15 @@ def run(
     force: bool = False,
     build: bool = True,
     kernels: KeptTemplate | None = None,
+    timeout: float | None = None,
 ) -> list[Plan]:
-    """Plan, execute, build and publish; returns the plans (what ran and why). ``kernels``:
-    the kernel template a watcher keeps across builds (:mod:`helpers.build.watch`)."""
+    """Complete or discard a publication a stopped build left (:func:`recover`), then plan,
+    execute, build and publish; returns the plans (what ran and why). ``kernels``: the kernel
+    template a watcher keeps across builds (:mod:`helpers.build.watch`); ``timeout``: seconds
+    each notebook may run (None: no deadline). The caller holds the target's
+    :class:`BuildLock`. Raises :class:`RunnerError`, ``OSError`` or :class:`Stopped` (its
+    ``published`` set when the new book had been published)."""
+    recover(target)
     manifest = load_manifest(target.manifest)
     plans = plan(chapters, manifest, target, force=force)
     for item in plans:
@@ -1075,8 +1719,9 @@ def run(
         shutil.rmtree(work)
     stage = book_source(work) / "book" / "_generated"
     results = execute(
-        plans, stage, jobs=jobs or os.cpu_count() or 1, target=target, kernels=kernels
-    )
+        plans, stage, jobs=jobs or os.cpu_count() or 1, target=target, kernels=kernels,
+        timeout=timeout,
+    )  # fmt: skip
     write_provenance(plans, results, manifest, stage)
     page, published = stage / "bronnen.md", target.generated / "bronnen.md"
     if published.is_file() and published.read_bytes() == page.read_bytes():
@@ -1086,32 +1731,90 @@ def run(
         environment = next((p.fingerprint.get("environment") for p in plans), None)
         key = sphinx_cache_key(work, environment or environment_hash())
         html = build_book(stage, work, cached=restore_sphinx_state(target, work, key))
-    with signals_held():  # Ctrl-C, SIGTERM: after the new book has replaced the old one
-        publish(stage, html, target)
-        save_manifest(target, plans, results, manifest, book_hash if html is not None else None)
-        if html is not None:  # published: the next build may start from this one's Sphinx state
-            keep_sphinx_state(target, work, key)
+    record = manifest_record(
+        target, plans, results, manifest, book_hash if html is not None else None,
+        sources_answered(results),
+    )  # fmt: skip
+    try:
+        with signals_held():  # Ctrl-C, SIGTERM: after the new book has replaced the old one
+            publish(stage, html, target, record)
+            if html is not None:  # published: the next build may start from its Sphinx state
+                keep_sphinx_state(target, work, key)
+    except Stopped as stopped:  # a signal held during the publication, handled after it
+        stopped.published = True
+        raise
     shutil.rmtree(work, ignore_errors=True)
     if html is not None:
         print(f"[book] published: {target.html / 'index.html'}", flush=True)
     return plans
 
 
+class _SplitOverrides(argparse.Action):
+    """``--overrides TEXT``: the ``CHAPTER.PARAM=VALUE`` items of TEXT (``make``'s ``PARAMS``,
+    split by :func:`helpers.build.params.split_overrides`) join those of ``--set``, in order."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from helpers.build.params import split_overrides
+
+        items = split_overrides(str(values))
+        setattr(namespace, self.dest, [*getattr(namespace, self.dest), *items])
+
+
+def configured_timeout() -> float:
+    """Seconds a notebook may run by default: ``execute: timeout:`` in ``_config.yml`` (the
+    runner executes the notebooks, Jupyter Book does not), else :data:`DEFAULT_TIMEOUT`.
+    Raises :class:`RunnerError` naming the file when it is not a number."""
+    path = config.ROOT / "_config.yml"
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return DEFAULT_TIMEOUT
+    except yaml.YAMLError as exc:
+        raise RunnerError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+    value = (doc.get("execute") or {}).get("timeout", DEFAULT_TIMEOUT) if isinstance(doc, dict) else DEFAULT_TIMEOUT  # fmt: skip
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RunnerError(f"{path}: execute.timeout = {value!r} is not a number of seconds")
+    return float(value)
+
+
+def resolve_timeout(seconds: float | None) -> float | None:
+    """The deadline per notebook for a build: ``seconds`` (``--timeout``) or, when None,
+    :func:`configured_timeout`; 0 or less means none (None)."""
+    value = configured_timeout() if seconds is None else seconds
+    return value if value > 0 else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line ``ri-book`` (``make book``): ``argv`` (default ``sys.argv[1:]``) with
-    ``--set CHAPTER.PARAM=VALUE``, ``--only``, ``--variant``, ``--jobs``, ``--force``,
-    ``--no-build``, ``--params``. Returns 0, or 1 after printing a RunnerError (a bad
-    override or parameter value, an unknown chapter, a failed notebook or book build); the
-    published book is then left unchanged."""
+    ``--set CHAPTER.PARAM=VALUE`` (one item, never split), ``--overrides TEXT`` (several items
+    in one text, make's ``PARAMS``), ``--only``, ``--variant``, ``--jobs``, ``--force``,
+    ``--no-build``, ``--params``, ``--timeout``, ``--watch``. Returns 0, or 1 after printing
+    a RunnerError (a bad override or parameter value, a YAML error in an override or in
+    params.yml, an unknown chapter, a failed or timed-out notebook, a failed book build,
+    another build holding the lock) or a file-system error (one line naming the path); the
+    published book is then left unchanged. Stopped by SIGINT, SIGTERM or SIGHUP, it ends its
+    workers and kernels and returns 128 + the signal's number."""
     parser = argparse.ArgumentParser(prog="ri-book", description=__doc__.splitlines()[0])
     parser.add_argument("--set", action="append", default=[], metavar="CHAPTER.PARAM=VALUE",
                         help="override a parameter from params.yml (repeatable)")  # fmt: skip
+    parser.add_argument("--overrides", action=_SplitOverrides, dest="set", metavar="TEXT",
+                        help="several CHAPTER.PARAM=VALUE in one text (make's PARAMS); a new one "
+                        "starts at whitespace followed by CHAPTER.PARAM=")  # fmt: skip
     parser.add_argument("--only", action="append", default=[], metavar="CHAPTER",
                         help="execute only these chapters (others keep their last executed copy)")  # fmt: skip
     parser.add_argument("--variant", default="", help="build into _build/variants/NAME")
     parser.add_argument(
         "--jobs", type=int, default=None, help="parallel notebooks (default: cores)"
     )
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="stop a notebook that runs longer (default: execute.timeout in "
+                        f"_config.yml, else {DEFAULT_TIMEOUT:g}; 0: no limit)")  # fmt: skip
     parser.add_argument("--force", action="store_true", help="execute every notebook")
     parser.add_argument("--no-build", action="store_true", help="execute notebooks only")
     parser.add_argument(
@@ -1120,6 +1823,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--watch", action="store_true",
                         help="build, then rebuild after every change until Ctrl-C (helpers.build.watch)")  # fmt: skip
     args = parser.parse_args(argv)
+    from helpers.build import params
+
+    try:  # one line for a YAML error in an override or in params.yml, before anything runs
+        for item in args.set:
+            params.parse_override(item)
+        params.load_yaml_file(args.params or config.PARAMS_FILE)
+    except params.ParameterError as exc:
+        print(f"[book] ERROR: {exc}", file=sys.stderr)
+        print("[book] The previously published book was left unchanged.", file=sys.stderr)
+        return 1
     if args.watch:
         from helpers.build import watch
 
@@ -1131,14 +1844,30 @@ def main(argv: list[str] | None = None) -> int:
         unknown = [c for c in args.only if c not in chapters]
         if unknown:
             raise RunnerError(f"Unknown chapter(s) {unknown}; chapters: {', '.join(chapters)}")
-        run(
-            chapters, target=target, only=args.only, jobs=args.jobs, force=args.force,
-            build=not args.no_build,
-        )  # fmt: skip
+        timeout = resolve_timeout(args.timeout)
+        with StopOnSignals(), BuildLock(target.root / ".lock"):
+            run(
+                chapters, target=target, only=args.only, jobs=args.jobs, force=args.force,
+                build=not args.no_build, timeout=timeout,
+            )  # fmt: skip
+    except PublishIncomplete as exc:
+        print(f"[book] ERROR: {exc}", file=sys.stderr)
+        return 1
     except RunnerError as exc:
         print(f"[book] ERROR: {exc}", file=sys.stderr)
         print("[book] The previously published book was left unchanged.", file=sys.stderr)
         return 1
+    except OSError as exc:  # read-only folder, disk full, ...: one line, no traceback
+        print(f"[book] ERROR: {os_error_line(exc)}", file=sys.stderr)
+        print("[book] The previously published book was left unchanged.", file=sys.stderr)
+        return 1
+    except Stopped as exc:
+        name = signal.Signals(exc.signum).name
+        if exc.published:
+            print(f"[book] stopped ({name}) after the new book was published", file=sys.stderr)
+        else:
+            print(f"[book] stopped ({name}); the previously published book was left unchanged", file=sys.stderr)  # fmt: skip
+        return 128 + exc.signum
     print(f"[book] total {time.perf_counter() - started:.1f} s", flush=True)
     # Leave the objects of the build (Sphinx, pandas, ...) out of the collections Python runs
     # while it exits: they took a second or more, after the book was published.

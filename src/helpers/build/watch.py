@@ -1,8 +1,10 @@
 """Watch mode: the analyst's loop without paying the start of a build every time.
 
 ``python -m helpers.build.runner --watch`` (``make watch``, ``ri-book --watch``; the same
-``--set``, ``--only``, ``--variant`` and ``--jobs`` as a build) builds the book once, then stays
-running and republishes after every change to the sources. A build started anew pays, before
+``--set``, ``--only``, ``--variant``, ``--jobs`` and ``--timeout`` as a build) builds the book
+once, then stays running and republishes after every change to the sources. It holds the
+target's build lock (:class:`helpers.build.runner.BuildLock`) for as long as it runs: a
+``make book`` of the same book meanwhile is refused, naming the watcher. A build started anew pays, before
 the changed chapter runs, for the kernel template's imports (pandas, geopandas, matplotlib,
 ...: seconds) and for importing the runner, papermill and Jupyter Book; here:
 
@@ -25,8 +27,8 @@ and a change of the installed packages (the imported Jupyter Book and Sphinx wou
 ones).
 
 Ctrl-C (SIGINT), SIGTERM and SIGHUP end the loop: the workers and kernels of a running build,
-the kernel template and anything else this process started end too (:func:`end_children`),
-then it exits with status 0. A stop while a build publishes waits for the publication
+the kernel template and anything else this process started end too (:func:`end_children`,
+:class:`helpers.build.runner.StopOnSignals`, as in a build), then it exits with status 0. A stop while a build publishes waits for the publication
 (:func:`helpers.build.runner.run` holds these signals for those few renames).
 """
 
@@ -36,12 +38,10 @@ import argparse
 import contextlib
 import gc
 import os
-import signal
 import sys
 import sysconfig
 import time
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 
 from helpers import config
@@ -53,19 +53,13 @@ POLL_SECONDS = 0.25
 #: writes a file in several steps, several files saved at once).
 SETTLE_SECONDS = 0.1
 #: Signals that end the loop.
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_SIGNALS = runner.STOP_SIGNALS
 #: Folders never looked into: built notebooks and figure files, caches, checkpoints.
 SKIPPED = {"_generated", "_assets", "__pycache__", ".ipynb_checkpoints", "_build"}
 #: The key in a :func:`snapshot` that stands for the installed packages.
 PACKAGES = "<installed packages>"
 
 Snapshot = dict[str, tuple[int, int]]
-
-
-class Stopped(BaseException):
-    """SIGINT, SIGTERM or SIGHUP in watch mode. Not an :class:`Exception` (nor a
-    :class:`KeyboardInterrupt`, which Jupyter Book's command line turns into an error of the
-    build): nothing in a build catches it."""
 
 
 # --- what is watched ------------------------------------------------------------------------
@@ -226,55 +220,12 @@ class KeptTemplate:
         self._template, self._key = None, None
 
 
-# --- processes and signals ------------------------------------------------------------------
+# --- processes and signals ---------------------------------------------------------------
 
-
-def end_children(timeout: float = 10.0) -> None:
-    """End every process this one started, with theirs (workers, the kernel template, the
-    kernels forked from it): the deepest first, so that none is left to another parent."""
-    import psutil
-
-    try:
-        found = psutil.Process().children(recursive=True)
-    except psutil.Error:
-        return
-    for process in reversed(found):  # breadth-first order: grandchildren after children
-        with contextlib.suppress(psutil.Error):
-            process.kill()
-    psutil.wait_procs(found, timeout=timeout)
-
-
-_OWNER = 0
-#: Signals received while the watcher ends (handled by the ending itself).
-_ENDING: list[int] = []
-
-
-def _stop(signum: int, frame: object) -> None:
-    """The handler of :data:`STOP_SIGNALS` in the watcher: a running build stops at once (its
-    processes end here, so nothing waits for them), then :class:`Stopped` ends the loop."""
-    if os.getpid() != _OWNER:  # a worker forked during a build: end as without the handler
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-        return
-    if _ENDING:  # already ending (a second Ctrl-C): the cleanup goes on
-        _ENDING.append(signum)
-        return
-    _ENDING.append(signum)
-    end_children()
-    raise Stopped(signum)
-
-
-@contextlib.contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    global _OWNER
-    _OWNER = os.getpid()
-    _ENDING.clear()
-    previous = {signum: signal.signal(signum, _stop) for signum in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+# The build's own (a build stopped by a signal ends the same way): kept here under their
+# names of before.
+Stopped = runner.Stopped
+end_children = runner.end_children
 
 
 # --- the loop -------------------------------------------------------------------------------
@@ -313,10 +264,16 @@ def rebuild(
         index = target.html / "index.html"
         before = _stamp(index)
         runner.run(
-            chapters, target=target, only=args.only, jobs=args.jobs, force=force, kernels=kept
-        )
+            chapters, target=target, only=args.only, jobs=args.jobs, force=force, kernels=kept,
+            timeout=runner.resolve_timeout(getattr(args, "timeout", None)),
+        )  # fmt: skip
+    except runner.PublishIncomplete as exc:
+        print(f"[book] ERROR: {exc}", file=sys.stderr)
     except runner.RunnerError as exc:
         print(f"[book] ERROR: {exc}", file=sys.stderr)
+        print("[book] The previously published book was left unchanged.", file=sys.stderr)
+    except OSError as exc:  # read-only folder, disk full, ...: one line
+        print(f"[book] ERROR: {runner.os_error_line(exc)}", file=sys.stderr)
         print("[book] The previously published book was left unchanged.", file=sys.stderr)
     except Exception:  # noqa: BLE001 - a bug in one build must not end the analyst's loop
         traceback.print_exc()
@@ -373,13 +330,35 @@ def watch(args: argparse.Namespace) -> int:
     with contextlib.suppress(AttributeError, ValueError):
         sys.stdout.reconfigure(line_buffering=True)  # one line at a time, also into a pipe
     try:
-        runner.Target.for_variant(args.variant)
+        target = runner.Target.for_variant(args.variant)
+        runner.resolve_timeout(getattr(args, "timeout", None))  # a bad _config.yml: now
+        lock = runner.BuildLock(target.root / ".lock")
+        lock.acquire()  # for as long as the watcher runs: a build meanwhile is refused
     except runner.RunnerError as exc:
         print(f"[book] ERROR: {exc}", file=sys.stderr)
         return 1
-    restart, stopped = "", False
+    except OSError as exc:
+        print(f"[book] ERROR: {runner.os_error_line(exc)}", file=sys.stderr)
+        return 1
+    try:
+        restart, stopped = _loop(args)
+    finally:
+        lock.release()  # before a restart, which takes it anew
+    if restart and not stopped:
+        print(f"[watch] {restart}: restarting the watcher", flush=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        command = _restart_command()
+        os.execv(sys.executable, [sys.executable, *command[1:]])
+    return 0
+
+
+def _loop(args: argparse.Namespace) -> tuple[str, bool]:
+    """Build once, then after every change; returns (why the watcher must restart, '' when
+    it was stopped; whether a signal stopped it)."""
+    restart = ""
     kept = KeptTemplate()
-    with _stop_on_signals():
+    with runner.StopOnSignals() as stops:
         try:
             environment = runner.environment_hash()
             kept.ensure(runner.ensure_kernel(), environment)  # imports while the build plans
@@ -402,14 +381,7 @@ def watch(args: argparse.Namespace) -> int:
         except Stopped:
             print("\n[watch] stopped", flush=True)
         finally:
-            _ENDING.append(0)  # a signal from now on: the watcher is ending anyway
+            stops.finish()  # a signal from now on: the watcher is ending anyway
             kept.close()
             end_children()
-            stopped = len(_ENDING) > 1  # by a signal, before or during the cleanup
-    if restart and not stopped:
-        print(f"[watch] {restart}: restarting the watcher", flush=True)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        command = _restart_command()
-        os.execv(sys.executable, [sys.executable, *command[1:]])
-    return 0
+    return restart, bool(stops.received)  # stopped by a signal, before or during the cleanup
