@@ -137,6 +137,18 @@ def test_a_yaml_error_in_params_yml_is_one_line_with_line_and_column(capsys, tmp
     )
 
 
+def test_load_params_itself_gives_the_one_line_error(tmp_path):
+    """make watch re-reads params.yml after every change through runner.load_params: a YAML
+    slip there is the same one line, not a traceback."""
+    broken = tmp_path / "params.yml"
+    broken.write_text("chapters:\n  europa: {notebook: [\n", encoding="utf-8")
+    with pytest.raises(runner.RunnerError, match=r"params.yml, line \d+, column \d+"):
+        runner.load_params(broken)
+    broken.write_text("- a list\n", encoding="utf-8")
+    with pytest.raises(runner.RunnerError, match="no 'chapters:' mapping"):
+        runner.load_params(broken)
+
+
 def test_load_yaml_file_names_the_file_relative_to_the_project():
     with pytest.raises(ParameterError, match=r"^no-such\.yml cannot be read"):
         params.load_yaml_file(config.ROOT / "no-such.yml")

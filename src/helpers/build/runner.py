@@ -339,8 +339,21 @@ class StopOnSignals:
 
 def load_params(path: Path | None = None) -> dict[str, Chapter]:
     """The chapters of ``params.yml``: notebook, title, parameters and their rules
-    (``valid:``, checked by :mod:`helpers.build.params`)."""
-    doc = yaml.safe_load(Path(path or config.PARAMS_FILE).read_text(encoding="utf-8"))
+    (``valid:``, checked by :mod:`helpers.build.params`). A YAML error (also while ``make
+    watch`` runs) is a one-line :class:`RunnerError` naming the file, line and column."""
+    file = Path(path or config.PARAMS_FILE)
+    try:
+        doc = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        from helpers.build import params  # its one-line message (imported only on error: slow)
+
+        try:
+            params.load_yaml_file(file)
+        except params.ParameterError as exc:
+            raise RunnerError(str(exc)) from None
+        raise
+    if not isinstance(doc, dict) or not isinstance(doc.get("chapters"), dict):
+        raise RunnerError(f"{file}: no 'chapters:' mapping")
     return {
         name: Chapter(
             name,
