@@ -150,3 +150,32 @@ def test_a_page_with_a_map_is_not_blank(pdf, tmp_path):
     assert any(std > 0.05 and colour > 0.03 for std, colour in measured.values()), (
         f"pages around Figuur 1 look blank or without the map: (std, colour share) {measured}"
     )
+
+
+def test_title_page_speaks_to_readers_and_every_table_column_is_printed(pdf):
+    """No build talk on the title page; wide tables (Tabel 14 of the review) keep their last
+    column: every row of every table has the first word of its first and of its last cell on
+    one line of the PDF's text."""
+    from bs4 import BeautifulSoup
+
+    project, path = pdf
+    pages = _pages(path)
+    assert "bouw" not in _flat(pages[0]).lower()
+    lines = [_flat(line) for page in pages for line in page.splitlines()]
+    html = project / "_build" / "html"
+    checked = 0
+    for page in toc_pages(project):
+        soup = BeautifulSoup((html / page).read_text(encoding="utf-8"), "html.parser")
+        for table in soup.select("article table"):
+            for row in table.select("tbody tr"):
+                cells = [_flat(cell.get_text(" ")).split() for cell in row.find_all("td")]
+                if len(cells) < 2 or not cells[0] or not cells[-1]:
+                    continue
+                first, last = cells[0][0], cells[-1][0]
+                assert any(
+                    first in line and last in line[line.index(first) + len(first) :]
+                    for line in lines
+                    if first in line
+                ), f"{page}: row {' '.join(cells[0])!r} without its last column {last!r}"
+                checked += 1
+    assert checked >= 100

@@ -5,18 +5,22 @@ status, the static version of every map, page numbers and the bibliography.
 
 Tool: headless Chromium (Debian's, the one the browser tests use; ``RI_CHROMIUM``) printing
 through Playwright's ``page.pdf``. It renders the pages exactly as the website does (the same
-theme CSS plus the book's print rules in ``static/ri-book.css``), works offline, needs nothing
-beyond what the tests already install, and writes page numbers in its footer. WeasyPrint was
-the alternative: it supports CSS paged media (page counters in the contents) but lays out
-pages its own way (no CSS grid in the theme, different fonts) and needs Pango from the system.
+theme CSS plus the book's print rules in ``static/ri-book.css`` and ``ri-theme.css``),
+works offline, needs nothing beyond what the tests already install, and writes page numbers in
+its footer. WeasyPrint was the alternative: it supports CSS paged media (page counters in the
+contents) but lays out pages its own way (no CSS grid in the theme, different fonts) and needs
+Pango from the system.
 
 How: the ``<article>`` of every page in ``_toc.yml`` order is put into one HTML document
 (``_build/pdf/regionale-innovatie.html``) after a title page and the contents; ids get a
 prefix per page so links between pages become links inside the PDF; interactive maps
-(iframes) and scripts are left out (print shows each map's static figure). Chromium prints it
-twice: the first print's PDF outline (bookmarks from the headings) tells on which page each
-chapter starts, the second has those numbers in the contents. pypdf (``pyproject.toml``) reads
-the outline and sets the document's title and author.
+(iframes) and scripts are left out (print shows each map's static figure). Tables fit the
+paper: before printing, a table wider than the text gets smaller type until every column is on
+the page, words (hyphenated ones too) stay whole, and a long table may continue on the next
+page (``PDF_CSS``, ``FIT_TABLES``). Chromium prints it twice: the first print's PDF outline
+(bookmarks from the headings) tells on which page each chapter starts, the second has those
+numbers in the contents. pypdf (``pyproject.toml``) reads the outline and sets the document's
+title and author.
 """
 
 from __future__ import annotations
@@ -44,6 +48,55 @@ FOOTER = (
     'font-family:sans-serif;"><span class="pageNumber"></span></div>'
 )
 _PLACEHOLDER = "000"
+#: A4 less the margins of :func:`_print`, in CSS pixels (96 per inch): the width the text and
+#: tables have and the height of a page's text.
+TEXT_WIDTH_PX = round((210 - 2 * 18) / 25.4 * 96)
+TEXT_HEIGHT_PX = round((297 - 18 - 20) / 25.4 * 96)
+
+#: The PDF's own rules, after the book's print rules (``static/ri-book.css``, ``@media print``).
+#: Tables: tight cells, numbers on one line, text wrapping between words (never inside one,
+#: not at a hyphen either: :func:`keep_words_whole`);
+#: a long table (:data:`FIT_TABLES`) may continue on the next page, rows whole and the header
+#: repeated, instead of leaving most of a page empty before it.
+PDF_CSS = """
+body.ri-pdf .pst-scrollable-table-container { overflow: visible !important; }
+body.ri-pdf table th, body.ri-pdf table td { padding: 0.3em 0.45em; }
+body.ri-pdf table td.text-right, body.ri-pdf table .ri-nobreak { white-space: nowrap; }
+body.ri-pdf table.ri-pdf-long { break-inside: auto; }
+body.ri-pdf table.ri-pdf-long tr { break-inside: avoid; }
+body.ri-pdf table.ri-pdf-long thead { display: table-header-group; }
+body.ri-pdf table.ri-pdf-squeezed th, body.ri-pdf table.ri-pdf-squeezed td.text-left {
+  overflow-wrap: anywhere;
+}
+"""
+
+#: Run in the combined document (print media, the page's text width as viewport) before it is
+#: printed, with the text height in pixels: a table wider than the text gets smaller type, step
+#: by step down to 70% of its size, until it fits ('ri-pdf-squeezed' when even that is too
+#: wide: its text may then break inside words, but no column is lost); a table taller than
+#: 45% of a page may break across pages ('ri-pdf-long'). Returns the tables that are still
+#: wider than the text (their captions).
+FIT_TABLES = """
+(pageHeight) => {
+  const tooWide = [];
+  for (const table of document.querySelectorAll('table')) {
+    const box = table.parentElement;
+    const wide = () => table.getBoundingClientRect().width > box.clientWidth + 0.5;
+    let size = parseFloat(getComputedStyle(table).fontSize);
+    const smallest = size * 0.7;
+    while (wide() && size - 0.25 >= smallest) {
+      size -= 0.25;
+      table.style.fontSize = `${size}px`;
+    }
+    if (wide()) table.classList.add('ri-pdf-squeezed');
+    if (wide()) tooWide.push((table.caption || table).innerText.slice(0, 60));
+    if (table.getBoundingClientRect().height > 0.45 * pageHeight) {
+      table.classList.add('ri-pdf-long');
+    }
+  }
+  return tooWide;
+}
+"""
 
 
 class PdfError(RuntimeError):
@@ -113,6 +166,27 @@ def _drop_interactive(article: object) -> None:
         element.decompose()
 
 
+#: A word with a hyphen inside (Noord-Brabant, ’s-Gravenhage, 2014-2020).
+_HYPHENATED = re.compile(r"\S*\w-\w\S*")
+
+
+def keep_words_whole(soup: object, table: object) -> None:
+    """Let the cells of ``table`` (a tag of the BeautifulSoup document ``soup``) break lines
+    between words only: each word with a hyphen goes into a ``<span class="ri-nobreak">``
+    (``PDF_CSS``: no line break inside), else the PDF's narrow columns print "Noord-" and
+    "Brabant" on two lines."""
+    for text in table.find_all(string=_HYPHENATED):
+        if "ri-nobreak" in (text.parent.get("class") or []):
+            continue
+        value, nodes, position = str(text), [], 0
+        for match in _HYPHENATED.finditer(value):
+            span = soup.new_tag("span", attrs={"class": "ri-nobreak"})
+            span.string = match.group(0)
+            nodes += [value[position : match.start()], span]
+            position = match.end()
+        text.replace_with(*nodes, value[position:])
+
+
 def _prefix(index: int) -> str:
     return f"p{index}-"
 
@@ -140,11 +214,14 @@ def combine(
         if article is None:
             raise PdfError(f"{html_dir / path}: no <article> (not a page of the book?)")
         _drop_interactive(article)
+        for table in article.find_all("table"):
+            keep_words_whole(soup, table)
         for details in article.find_all("details"):
             details["open"] = ""
         for element in article.find_all(id=True):
             element["id"] = _prefix(i) + element["id"]
         for image in article.find_all(["img", "source"]):
+            image.attrs.pop("loading", None)  # every figure is printed: none waits to be seen
             if (
                 image.get("src")
                 and "://" not in image["src"]
@@ -173,7 +250,7 @@ def combine(
             number_tag.string = f"{number} "
             heading.insert(0, number_tag)
         entries.append(Page(path, title, number, f"page-{i}"))
-        article.name = "section"
+        # an <article> still: the book's print rules (ri-book.css) are written for it
         article["class"] = ["bd-article", "ri-pdf-chapter"]
         article["id"] = f"page-{i}"
         articles.append(str(article))
@@ -189,8 +266,8 @@ def combine(
         '<section class="ri-pdf-title">'
         f'<p class="ri-pdf-booktitle" style="font-size:2.6em;font-weight:700;">{title}</p>'
         f"<p>{author}</p>"
-        "<p>PDF-uitgave, gemaakt uit dezelfde bouw als de website. De interactieve kaarten "
-        "staan hier als statische figuur; elke figuur en tabel vermeldt bron en status.</p>"
+        "<p>PDF-uitgave. De kaarten, op de website interactief, staan hier als vaste "
+        "afbeelding; bij elke figuur en tabel staan de bron en de status van de cijfers.</p>"
         f"{where}</section>"
     )
     contents = "".join(
@@ -206,7 +283,7 @@ def combine(
     document = (
         f'<!DOCTYPE html><html lang="nl" data-theme="light" data-mode="light"><head>'
         f'<meta charset="utf-8"><title>{title}</title>'
-        f'<base href="{html_dir.resolve().as_uri()}/">{styles}</head>'
+        f'<base href="{html_dir.resolve().as_uri()}/">{styles}<style>{PDF_CSS}</style></head>'
         f'<body class="ri-pdf"><div class="bd-content"><div class="bd-article-container">'
         f"{body}</div></div></body></html>"
     )
@@ -244,9 +321,13 @@ def _print(document: Path, output: Path, chromium: str) -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": TEXT_WIDTH_PX, "height": TEXT_HEIGHT_PX})
+        page.emulate_media(media="print")
         page.goto(document.resolve().as_uri(), wait_until="load")
         page.evaluate("document.fonts.ready")
+        too_wide = page.evaluate(FIT_TABLES, TEXT_HEIGHT_PX)
+        if too_wide:
+            print(f"[pdf] tables wider than the page even in small type: {too_wide}")
         page.pdf(
             path=str(output),
             format="A4",
