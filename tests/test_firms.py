@@ -132,3 +132,18 @@ def test_counts_of_merged_gemeenten_are_summed_on_the_later_map(monkeypatch):
     counts, map_year = firms.counts_per_gemeente(data, 2014, "aantal", "file.csv")
     assert map_year == 2015
     assert counts.to_dict() == {"GM0241": 3, "GM0363": 4}
+
+
+def test_province_names_are_spelled_as_everywhere_in_the_book():
+    """Newer CBS tables write "Fryslân", the rest of the book "Friesland"
+    (helpers.geography.nl.PROVINCES): the firm chapters' CBS tables use the book's names."""
+    from helpers.chapters import innovatieve_bedrijven, scale_ups, startups
+
+    for table in (
+        startups._cbs_table("new_establishments_83631ned.csv"),
+        scale_ups.stock_table(),
+        innovatieve_bedrijven.establishments_table(),
+    ):
+        provinces = table[table["level"] == "provincie"]
+        assert set(provinces["name"]) == set(nl.PROVINCES["name"])
+        assert "Fryslân" not in set(table["name"])

@@ -97,7 +97,14 @@ def test_the_change_sentences_in_each_order(shares):
     same = views.change_text(Period(2023, 2023), None)
     assert "geen verandering" in same and "Tussen" not in same
     glue = views.change_glue(Period(2023, 2023), None)
-    assert glue["hc_gm_change_nl"] == "–" and "geen omrekening" in glue["hc_gm_recode_text"]
+    sentences = views.change_sentences(Period(2023, 2023), None, shares[2023])
+    assert glue["hc_gm_change_nl"] == "–" and "geen omrekening" in sentences["hc_gm_recode_text"]
+    assert sentences["hc_gm_new_map_text"] == ""  # no second map
+    said = views.change_sentences(Period(2016, 2023), forward, shares[2023])
+    assert said["hc_gm_new_map_text"] == (
+        "De kaart van 2023 toont alle 342 gemeenten van dat jaar; 341 hebben een waarde, alleen "
+        "voor Schiermonnikoog geeft CBS geen waarde."
+    )
     recode = views.recode_text(hc.gemeente_change(shares[2015], shares[2016]))
     assert "de 393 gemeenten van 2015 omgerekend naar de 390 van 2016" in recode
     assert (

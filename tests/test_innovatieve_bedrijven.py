@@ -190,3 +190,18 @@ def test_the_two_cbs_tables_are_not_compared_as_counts():
     )
     cis = chapter.firm_counts(str(CIS), 2014, [500])
     assert "aangeleverde CIS-bestand" in views.sources_note(cis, chapter.corop_establishments(2015))
+
+
+def test_the_reader_is_told_that_the_proxy_multiplies_the_class_bounds():
+    """Tabel 6 uses 5.000/2.000/1.000 for class_bounds [500, 200, 100]: the sentence at the
+    table and the "Zelf opnieuw uitrekenen" block say so; with a CIS file the bounds stay."""
+    proxy = chapter.firm_counts("", 2014, [500, 200, 100])
+    said = views.bounds_note(proxy, [500, 200, 100])
+    assert "die van de publicatie (500, 200 en 100 innovatieve bedrijven per gemeente)" in said
+    assert "maal tien" in said and "5.000, 2.000 en 1.000 vestigingen als grenzen" in said
+    block = views.recompute_note({"class_bounds": [1000, 500, 100]}).markdown()
+    assert "maal tien: hier 10.000, 5.000 en 1.000 vestigingen" in block
+    cis = chapter.firm_counts(str(CIS), 2014, [50, 20])
+    assert views.bounds_note(cis, [50, 20]) == (
+        "De grootteklassen zijn de gekozen grenzen: 50 en 20 innovatieve bedrijven per gemeente."
+    )

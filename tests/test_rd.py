@@ -270,13 +270,17 @@ def test_sentences_and_tables_as_the_book_shows_them(tmp_path):
     assert "het grootste verschil" in views.vintage_note(two, 2014)
     table = views.intensity_table(two.table)
     assert list(table.columns)[2:4] == [
-        "% bbp (CBS / Eurostat-bbp 2017)",
-        "% bbp (CBS / Eurostat-bbp 2023)",
+        "% bbp (Eurostat-bbp, versie 2017)",
+        "% bbp (Eurostat-bbp, versie 2023)",
     ]
     published = views.published_table(rd.published())
     assert published["Waarde (gepubliceerd)"].tolist()[:4] == ["5,70", "ja", "ja", "2,29"]
     proxy = views.corop_text(rd.corop_measure("", 2015, 2012), "")
-    assert proxy.status == "benadering" and proxy.caption.startswith("Benadering (proxy) — ")
+    assert proxy.status == "benadering"
+    assert proxy.caption == (
+        "Octrooiaanvragen bij het EOB per COROP-regio, prioriteitsjaar 2012 (een benadering van "
+        "de private R&D-uitgaven)"
+    )
     path = _corop_file(tmp_path, [("CR01", 2015, 1.0)])
     supplied = views.corop_text(rd.corop_measure(str(path), 2015, 2012), str(path))
     assert supplied.status == "aangeleverd" and f"aangeleverd: {path.name})" in supplied.source
@@ -303,5 +307,55 @@ def test_sentences_on_cbs_gdp_and_the_end_of_the_series():
     assert "85924NED" in note and "1,97%" in note and "ook Noord-Brabant" in note
     said = views.no_data_after(2016, rd.CBS_PROVISIONAL)
     assert said.startswith("Na 2016 bestaan geen open regionale R&D-cijfers")
-    assert "CBS markeerde in de tabel 2016 als nader voorlopig" in said
-    assert "statuskolom" not in views.no_data_after(2016, {})
+    assert "De cijfers van 2016 zijn volgens CBS nader voorlopig" in said
+    assert "over 2013 tot en met 2023" in said and "statuskolom" not in said
+    assert "voorlopig" not in views.no_data_after(2016, {})
+
+
+def test_eurostat_text_says_where_each_value_comes_from():
+    """Eurostat's current table is confidential for 2013-2023; the values shown are those of
+    the earlier state Honti e.a. took over (2011-2016), and the text says so, not 'available'."""
+    from helpers.presentation import rd as views
+
+    years = rd.eurostat_gerd_years()
+    assert years == [2011, 2012, 2013, 2014, 2015, 2016]
+    summary = rd.intensity_summary(rd.intensity(rd.rd_for_year(2015)))
+    said = views.eurostat_text(summary, 2015, years)
+    assert "huidige Eurostat-tabel" in said and "vertrouwelijk" in said
+    assert "Honti e.a. (2020)" in said and "2011 tot en met 2016" in said
+    assert "Voor 2015 wijken die Eurostat-waarden hooguit 0,13 procentpunt af" in said
+    assert "wel beschikbaar" not in said
+
+
+def test_rd_change_between_two_years_in_either_order():
+    from helpers.presentation import rd as views
+    from helpers.presentation.then_now import Period
+
+    change = rd.rd_change(2015, 2016)
+    assert rd.rd_change(2016, 2015).regions.table.equals(change.regions.table)
+    assert (change.regions.earlier, change.regions.later) == (2015, 2016)
+    assert change.regions.totals == (13695.0, 14142.0)
+    assert change.statuses == {2015: "definitief", 2016: "nader voorlopig"}
+    said = views.change_text(Period(2015, 2016), change)
+    assert said.startswith(
+        "Tussen 2015 en 2016 stegen de R&D-uitgaven in heel Nederland van 13.695 naar 14.142 "
+        "miljoen euro (+3,3%); ze namen toe in zeven van de twaalf provincies."
+    )
+    assert "Flevoland (+15,7%)" in said and "Volgens CBS zijn de cijfers van 2016 nader" in said
+    back = views.change_text(Period(2016, 2015), rd.rd_change(2016, 2015))
+    assert back.startswith("Het vergelijkingsjaar (2015) ligt hier vóór het referentiejaar")
+    same = views.change_text(Period(2015, 2015), None)
+    assert "geen verandering" in same and "Tussen" not in same
+    table = views.change_table(change)
+    assert list(table.columns) == [
+        "Provincie", "2015 (mln euro)", "2016 (mln euro)", "Verandering", "Plaats 2015",
+        "Plaats 2016",
+    ]  # fmt: skip
+    assert views.years_intro(Period(2015, 2016), 2016) == (
+        "Het referentiejaar in dit hoofdstuk is 2015, het jaar van de publicatie; het wordt "
+        "vergeleken met 2016, het nieuwste jaar met cijfers per provincie."
+    )
+    assert "geen tweede jaar" not in views.years_intro(Period(2012, 2012), 2016)
+    assert "een tweede jaar om mee te vergelijken is er hier niet" in views.years_intro(
+        Period(2012, 2012), 2016
+    )

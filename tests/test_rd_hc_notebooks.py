@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from papermill.exceptions import PapermillExecutionError
@@ -24,14 +26,27 @@ def cbs_rd():
 
 @pytest.mark.parametrize("year", [2012, 2015, 2016])
 def test_rd_chapter_follows_the_year(run_notebook, cbs_rd, year):
-    out = run_notebook("rd", year=year)
+    out = run_notebook("rd", year=year)  # compared with the newest year, 2016 (the default)
     glue = read_glue(out)
     rows = cbs_rd[cbs_rd["year"] == year].sort_values("rd_mln_euro", ascending=False)
     assert glue["rd_year"] == str(year)
     assert glue["rd_total"] == _nl(rows["rd_mln_euro"].sum())
     assert glue["rd_first"] == rows.iloc[0]["provincie_naam"] == "Zuid-Holland"
     assert glue["rd_second_mln"] == _nl(rows.iloc[1]["rd_mln_euro"])
-    assert glue["rd_years"] == "2012-2016"
+    assert glue["rd_years"] == "2012 tot en met 2016"
+    assert glue["rd_table_years"] == "2011 tot en met 2016"
+    # then and now: the reference against the newest year (none when they are the same)
+    assert glue["rd_new_year"] == "2016"
+    if year == 2016:
+        assert "geen verandering te tonen" in glue["rd_change_text"]
+        assert "Tussen" not in glue["rd_change_text"]
+        assert "een tweede jaar om mee te vergelijken is er hier niet" in glue["rd_years_intro"]
+    else:
+        total = cbs_rd[cbs_rd["year"] == year]["rd_mln_euro"].sum()
+        assert glue["rd_change_text"].startswith(
+            f"Tussen {year} en 2016 stegen de R&D-uitgaven in heel Nederland van {_nl(total)} "
+        )
+        assert "vergeleken met 2016, het nieuwste jaar" in glue["rd_years_intro"]
     assert glue["rd_no_data_after"].startswith("Na 2016 bestaan geen open regionale R&D-cijfers")
     assert "85924NED" in glue["rd_int_cbs_note"]
     if year == 2015:
@@ -45,9 +60,21 @@ def test_rd_chapter_follows_the_year(run_notebook, cbs_rd, year):
         assert glue["rd_status"] == "volgens CBS nader voorlopig"
     assert glue["rd_corop_status"] == "benadering"
     markdown = markdown_outputs(out)
-    assert "Benadering (proxy)" in markdown and "gepubliceerde waarden" in markdown
+    assert "een benadering van de private R&D-uitgaven" in markdown
+    assert "gepubliceerde waarden" in markdown and "Benadering (proxy)" not in markdown
     for name in ["rd-provincie-kaart", "rd-provincie-staaf", "corop-kaart"]:
         assert (out.parent / "_assets" / "rd" / f"{name}.png").stat().st_size > 10_000
+    changed = (out.parent / "_assets" / "rd" / "rd-provincie-verandering.png").exists()
+    assert changed == (year != 2016)
+
+
+def test_rd_chapter_newest_year_before_the_reference(run_notebook):
+    """Reference 2016 (the newest) compared with 2012 (the oldest complete year): the text
+    says the comparison year lies before the reference and runs from 2012 to 2016."""
+    glue = read_glue(run_notebook("rd", year=2016, new_year=2012))
+    assert glue["rd_change_text"].startswith("Het vergelijkingsjaar (2012) ligt hier vóór")
+    assert "Tussen 2012 en 2016 stegen de R&D-uitgaven" in glue["rd_change_text"]
+    assert glue["rd_years_intro"].endswith("het wordt vergeleken met 2012.")
 
 
 def test_rd_chapter_unknown_year_lists_the_years(run_notebook):
@@ -67,7 +94,7 @@ def test_rd_chapter_uses_a_supplied_corop_file(run_notebook, tmp_path):
     assert glue["rd_corop_status"] == "origineel"
     # CR40 (Flevoland) has the largest value: 40 of 820 = 4,9%
     assert glue["rd_corop_top1_share"] == _nl(40 / sum(range(1, 41)) * 100) + "%"
-    assert "Benadering (proxy)" not in markdown_outputs(out)
+    assert "een benadering van de private R&D-uitgaven" not in markdown_outputs(out)
 
 
 def _assets(out, chapter: str) -> set[str]:
@@ -89,8 +116,22 @@ def test_human_capital_chapter_with_its_defaults(run_notebook):
     assert glue["hc_gm_new_suppressed"] == "alleen voor Schiermonnikoog geeft CBS geen waarde"
     assert (glue["hc_gm_new_ams_pct"], glue["hc_gm_new_nl_pct"]) == ("48,5%", "32,5%")
     assert glue["hc_gm_change_nl"] == "+4,4"
+    assert glue["hc_gm_new_map_text"] == (
+        "De kaart van 2023 toont alle 342 gemeenten van dat jaar; 341 hebben een waarde, alleen "
+        "voor Schiermonnikoog geeft CBS geen waarde."
+    )
+    # the 2023 map is a numbered map figure like the others: interactive (outside the book:
+    # the map follows the figure), not a static image only
+    cell = next(
+        c for c in json.loads(out.read_text())["cells"]
+        if "gemeente-kaart-vergelijking" in "".join(c["source"])
+    )  # fmt: skip
+    outputs = [o.get("data", {}) for o in cell["outputs"]]
+    maps = [d for d in outputs if "leaflet" in "".join(d.get("text/html", "")).lower()]
+    assert len(maps) == 2  # the 2023 map and the change map
     assert glue["hc_gm_change_text"].startswith("Tussen 2016 en 2023 steeg het aandeel")
-    assert glue["hc_gm_available"] == "2014-2023" and glue["hc_available"] == "2013-2024"
+    assert glue["hc_gm_available"] == "2014 tot en met 2023"
+    assert glue["hc_available"] == "2013 tot en met 2024"
     assert glue["hc_year"] == "2016" and glue["hc_first"] == "Utrecht"
     assert glue["hc_first_pct"] == "46,8%" and glue["hc_top3"].startswith("Utrecht")
     assert "Tussen 2016 en 2024 nam het aandeel" in glue["hc_change_text"]

@@ -7,10 +7,12 @@ import pytest
 
 from helpers.presentation.then_now import (
     Period,
+    between,
     change_in_count,
     change_in_points,
     year_range,
     years_apart,
+    years_prose,
 )
 
 
@@ -73,3 +75,31 @@ def test_year_range():
     assert year_range([2020]) == "2020"
     with pytest.raises(ValueError, match="no years"):
         year_range([])
+
+
+def test_year_ranges_in_prose_are_written_out():
+    """In running text a range reads 'tussen 2014 en 2020' or '2011 tot en met 2016', never
+    'tussen 2014-2020' or 'van 2011-2016'."""
+    assert years_prose([2016, 2011, 2013]) == "2011 tot en met 2016"
+    assert years_prose((2016, 2016)) == "2016"
+    assert between(2020, 2014) == "tussen 2014 en 2020" and between(2016, 2016) == "in 2016"
+    with pytest.raises(ValueError, match="no years"):
+        years_prose([])
+
+
+@pytest.mark.parametrize(
+    "chapter", ["europa", "rd", "innovatieve_bedrijven", "startups", "scale_ups",
+                "hoogopgeleiden", "topsectoren"],
+)  # fmt: skip
+def test_recompute_blocks_have_no_nested_brackets(chapter):
+    """The "Zelf opnieuw uitrekenen" block of every chapter, with its defaults: a parameter's
+    facts sit in one pair of brackets, never '(... (in de editie 2023)):'."""
+    import importlib
+
+    views = importlib.import_module(f"helpers.presentation.{chapter}")
+    text = views.recompute_note({}).markdown()
+    for line in text.splitlines():
+        depth = 0
+        for char in line:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            assert depth <= 1, f"{chapter}: nested brackets in {line!r}"

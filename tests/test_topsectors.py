@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers.chapters import topsectoren
-from helpers.geography import nl
+from helpers.geography import nl, userfiles
 
 
 @pytest.mark.parametrize(
@@ -248,8 +248,8 @@ def test_amounts_counts_and_shares_on_one_stated_base():
     assert theme.collaborations == 2 and theme.top_hub_share == pytest.approx(100)
 
 
-HTSM_PLACED = "663,9"
-WAGENINGEN = (126, 234)  # 54%, not 126 of 468 link ends (27%)
+HTSM_PLACED = "667,4"
+WAGENINGEN = (128, 238)  # 54%, not 128 of 476 link ends (27%)
 DEFAULT_THEMES = ["Hightech en materialen", "Gezondheid", "Voedsel en bio-economie", "Energie"]
 
 
@@ -272,6 +272,10 @@ def _default_data_independently() -> pd.DataFrame:
     gemeente = pd.Series(pd.NA, index=parts.index, dtype="string")
     for names in (digits.map(pc4["plaats_pc4"]), digits.map(pc4["gemeente_pc4"]), parts["plaats"]):
         gemeente = gemeente.fillna(nl.place_to_gemeente(names))
+    for names in (digits.map(pc4["plaats_pc4"]), parts["plaats"]):  # woonplaatsen (Sneek)
+        gemeente = gemeente.fillna(
+            names.map(lambda n: userfiles.place_name(n, 2016)[0] if isinstance(n, str) else None)
+        )
     parts["gemeente"] = gemeente
     programmes = pd.read_csv(processed / "h2020_programme_parts_nl.csv", dtype={"rcn": str})
     mapping = topsectoren.themes().set_index("programme_part")["thema"]
@@ -359,3 +363,40 @@ def test_the_valid_start_years_are_those_of_the_data():
         rule = next(r for r in valid[param] if r.get("unless") == "rvo_file")
         assert rule["choices"] == topsectoren.start_years()  # 2014 .. LAST_YEAR (2025)
     assert topsectoren.start_years()[-1] == topsectoren.LAST_YEAR == 2025
+
+
+def test_cordis_woonplaatsen_get_their_gemeente():
+    """CORDIS city names that are woonplaatsen inside a gemeente (Sneek, Heeze: postbus
+    postcodes, not in the PC4 table) go through the woonplaats table; woonplaatsen of a
+    gemeente that was later divided (Beesd in West Betuwe, 2019) through the alias table."""
+    names = nl.boundaries("gemeente", topsectoren.PLACE_YEAR).set_index("code")["name"]
+    data = pd.DataFrame(
+        {
+            "plaats": ["SNEEK", "HEEZE", "BEESD", "METSLAWER", "Nergenshuizen"],
+            "plaats_pc4": [pd.NA, pd.NA, "Beesd", "Metslawier", pd.NA],
+            "gemeente_pc4": [pd.NA, pd.NA, "West Betuwe", "Noardeast-Fryslân", pd.NA],
+        }
+    )
+    placed = topsectoren.place(data).map(names).tolist()
+    assert placed[:4] == ["Súdwest-Fryslân", "Heeze-Leende", "Geldermalsen", "Dongeradeel"]
+    assert pd.isna(placed[4])
+    unmatched = topsectoren.match_rate(topsectoren.h2020(2014, 2020)).unmatched_places
+    assert not {"BEESD", "SNEEK", "HEEZE"} & set(unmatched.index)
+
+
+def test_unplaced_text_names_the_places_or_says_all_were_placed():
+    from helpers.presentation import topsectoren as views
+
+    some = topsectoren.MatchRate(80.0, 90.0, 10, pd.Series({"DELFT": 1}), without_place=1)
+    assert views.unplaced_text(some) == (
+        "Van de 2 deelnames zonder gemeente hebben er 1 geen adres in het FP7-register of in "
+        "Horizon Europe; bij de overige 1 is de plaatsnaam niet herkend of ligt de plaats in een "
+        "gemeente die later over meer gemeenten is verdeeld. De vaakst voorkomende zijn Delft (1)."
+    )
+    none = topsectoren.MatchRate(80.0, 90.0, 10, pd.Series(dtype=int), without_place=2)
+    assert views.unplaced_text(none).endswith(
+        "; elke plaatsnaam die er wel is, kreeg een gemeente."
+    )
+    assert views.unplaced_text(topsectoren.MatchRate(100.0, 100.0, 10, pd.Series(dtype=int))) == (
+        "Elke deelname kreeg een gemeente."
+    )

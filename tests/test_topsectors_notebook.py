@@ -51,6 +51,44 @@ def test_year_range_changes_networks_and_numbers(run_notebook):
     )
 
 
+def test_reference_and_newest_period_by_default(run_notebook):
+    """Horizon 2020 (2014-2020) stays the reference; the newest period (Horizon Europe,
+    2021-2025) is added with its placement rate, per theme against the reference."""
+    out = run_notebook("topsectoren")
+    glue = read_glue(out)
+    themes = ["Hightech en materialen", "Gezondheid", "Voedsel en bio-economie", "Energie"]
+    newest = topsectoren.period_data("", 2021, 2025, themes)
+    text = glue["ts_new_text"]
+    n = f"{newest.match.n:,}".replace(",", ".")
+    assert text.startswith(
+        "In projecten die tussen 2021 en 2025 startten (Horizon 2020 en Horizon Europe), namen "
+        f"Nederlandse organisaties {n} keer deel"
+    )
+    assert f"Een gemeente kreeg {newest.match.participations:.0f}% van die deelnames" in text
+    assert "Horizon Europe (projecten gestart 2021-2025)" in text
+    assert "Voedsel en bio-economie: Wageningen blijft voorop" in text
+    assert glue["ts_started"] == "tussen 2014 en 2020" and glue["ts_period"] == "2014-2020"
+    assert (out.parent / "_assets" / "topsectoren" / "nieuwste-periode.csv").exists()
+
+
+def test_oldest_and_newest_periods_swapped_and_the_same(run_notebook):
+    """The newest period as reference and the oldest as comparison: the text says the
+    comparison lies before the reference; equal periods: no change, no table."""
+    glue = read_glue(
+        run_notebook(
+            "topsectoren", start_year=2021, end_year=2025, new_start_year=2014, new_end_year=2014
+        )
+    )
+    assert glue["ts_new_text"].startswith(
+        "De vergelijkingsperiode (2014) ligt hier vóór de referentieperiode (2021-2025)."
+    )
+    assert "In projecten die in 2014 startten (Horizon 2020)" in glue["ts_new_text"]
+    out = run_notebook("topsectoren", start_year=2014, end_year=2015, new_start_year=2014,
+                       new_end_year=2015)  # fmt: skip
+    assert "er is geen verandering te tonen" in read_glue(out)["ts_new_text"]
+    assert not (out.parent / "_assets" / "topsectoren" / "nieuwste-periode.csv").exists()
+
+
 def test_horizon_europe_years_and_the_match_rate_per_period(run_notebook):
     glue = read_glue(run_notebook("topsectoren", start_year=2014, end_year=2025))
     assert glue["ts_period"] == "2014-2025"
@@ -91,3 +129,8 @@ def test_rvo_file_goes_through_the_same_functions(run_notebook):
     assert glue["ts_2_projects"] == "2" and glue["ts_2_links"] == "2"
     assert glue["ts_3_places"] == "2"  # Wageningen twice (code and place name) + Utrecht
     assert glue["ts_n_other"] == "1"  # Water, in the appendix
+    # the file has no projects in the newest period (2021-2025): a sentence, no table
+    assert glue["ts_new_text"] == (
+        "Voor projecten die tussen 2021 en 2025 startten, heeft het aangeleverde bestand geen "
+        "Nederlandse deelnames."
+    )

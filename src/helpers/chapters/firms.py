@@ -30,6 +30,20 @@ from helpers.data.checks import check_year, require
 from helpers.geography import nl, years
 
 
+def cbs_regional_table(*parts: str) -> pd.DataFrame:
+    """A processed CBS table per region (``data/processed/<parts>``: columns ``level``,
+    ``code``, ``name``, ``year`` and values), with the provinces named as everywhere in the
+    book (:data:`helpers.geography.nl.PROVINCES`: "Friesland", where newer CBS tables write
+    "Fryslân"; one spelling for readers). Raises ``FileNotFoundError`` naming a missing file."""
+    table = pd.read_csv(config.data_file(*parts), dtype={"level": str, "code": str, "name": str})
+    names = nl.PROVINCES.set_index("provincie")["name"]
+    province = table["level"] == "provincie"
+    table.loc[province, "name"] = (
+        table.loc[province, "code"].map(names).fillna(table.loc[province, "name"])
+    )
+    return table
+
+
 def fmt_number(value: float) -> str:
     """Dutch notation of a class bound (``1.000``), for class labels."""
     return format_decimal(value, format="#,##0.###", locale="nl_NL")

@@ -58,13 +58,19 @@ class FirmCounts:
     coverage: userfiles.Coverage | None = None  # CIS file: gemeenten of map_year with a count
 
 
+#: The open proxy counts all establishments, far more than innovative firms: its size classes
+#: are the ``class_bounds`` for innovative firms times this factor (500 -> 5.000
+#: establishments), as the book says beside the table and in "Zelf opnieuw uitrekenen".
+PROXY_BOUND_FACTOR = 10
+
+
 def firm_counts(cis_file: str, year: int, class_bounds: list[float]) -> FirmCounts:
     """Counts per gemeente from ``cis_file`` (year ``year``, schema ``cis`` of
     ``data/README-user-files.md``) when given, else business establishments 2015 (proxy).
 
     ``class_bounds`` are the size-class limits for innovative firms (the publication's
-    ``[500, 200, 100]``); the proxy uses ten times these (establishments are about ten times
-    as many). Raises :class:`helpers.geography.userfiles.UserFileError` on an invalid file
+    ``[500, 200, 100]``); the proxy uses :data:`PROXY_BOUND_FACTOR` times these
+    (establishments are about ten times as many). Raises :class:`helpers.geography.userfiles.UserFileError` on an invalid file
     and :class:`helpers.data.checks.UnknownParameterError` when ``year`` is not in it
     (:class:`helpers.data.checks.DataCheckError` when no count of that year has a value).
     With a file, ``coverage`` says which gemeenten of the map year have a count.
@@ -93,7 +99,7 @@ def firm_counts(cis_file: str, year: int, class_bounds: list[float]) -> FirmCoun
         counts=establishments["vestigingen_totaal"],
         year=2015,
         map_year=2015,
-        bounds=[b * 10 for b in class_bounds],
+        bounds=[b * PROXY_BOUND_FACTOR for b in class_bounds],
         measure="bedrijfsvestigingen (2015)",
         unit="vestigingen",
         status="benadering: alle bedrijfsvestigingen (CBS 70072ned, 2015), niet de innovatieve "
@@ -175,8 +181,7 @@ def establishments_table() -> pd.DataFrame:
     """CBS 81575NED as processed (``data/processed/cbs/establishments_81575ned.csv.gz``):
     establishments on 1 January (``vestigingen``, all sectors) per ``level``, ``code``,
     ``name`` and ``year``; rows only for regions with a value."""
-    path = config.data_file("processed", "cbs", "establishments_81575ned.csv.gz")
-    return pd.read_csv(path, dtype={"level": str, "code": str, "name": str})
+    return firms.cbs_regional_table("processed", "cbs", "establishments_81575ned.csv.gz")
 
 
 def completeness() -> pd.DataFrame:

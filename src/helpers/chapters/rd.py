@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from helpers import config
+from helpers.chapters import firms
 from helpers.data.checks import UnknownParameterError, check_year, require
 from helpers.data.published import load_published
 from helpers.data.tables import dutch_province_indicators, eurostat_panel
@@ -22,6 +23,8 @@ RIS_RD_INDICATORS = {
     "privaat": "2.2.1 R&D expenditure in the business sector (Regional)",
 }
 
+
+PUBLICATION_YEAR = 2015  # the year of R&D per province in the publication (the reference)
 
 # The CBS export (82352NED) carries no status column. When the table was transcribed, CBS
 # marked 2016 'nader voorlopig' (further provisional); the table stopped in 2016 and was not
@@ -86,6 +89,54 @@ def rd_for_year(year: int) -> pd.DataFrame:
     return table
 
 
+@dataclass(frozen=True)
+class RdChange:
+    """R&D per province in two years (see :func:`rd_change`)."""
+
+    regions: firms.RegionChange  # per province (key ``provincie``), fastest growth first
+    ranks: pd.DataFrame  # provincie, name, rang_earlier, rang_later (1 = most R&D)
+    top3_shares: tuple[float, float]  # % of the total in the three largest, earlier and later
+    statuses: dict[int, str]  # CBS status of each year: 'definitief' or e.g. 'nader voorlopig'
+
+    @property
+    def rank_moves(self) -> list[tuple[str, int, int]]:
+        """Provinces whose rank changed: (name, earlier rank, later rank), by later rank."""
+        moved = self.ranks[self.ranks["rang_earlier"] != self.ranks["rang_later"]]
+        moved = moved.sort_values("rang_later")
+        return [(str(r.name), int(r.rang_earlier), int(r.rang_later)) for r in moved.itertuples()]
+
+    @property
+    def n_down(self) -> int:
+        """Provinces with less R&D in the later year."""
+        table = self.regions.table
+        return int((table["later"] < table["earlier"]).sum())
+
+
+def rd_change(year: int, new_year: int) -> RdChange:
+    """R&D per province (mln euro) in ``year`` and ``new_year`` (either order, both of
+    :func:`available_years`; errors as :func:`rd_for_year`): the change per province
+    (:func:`helpers.chapters.firms.region_change`, in %), the ranks in both years, the share of
+    the three largest provinces and the CBS status of each year. The provinces are the same in
+    every year of 82352NED (Vijfheerenlanden's move of 2019 lies after the table)."""
+    tables = {int(y): rd_for_year(y) for y in (year, new_year)}
+    earlier, later = sorted(tables)
+    first, second = (tables[y].rename(columns={"provincie_naam": "name"}) for y in (earlier, later))
+    regions = firms.region_change(first, second, "provincie", "rd_mln_euro", (earlier, later))
+    ranks = second[["provincie", "name", "rang"]].rename(columns={"rang": "rang_later"})
+    ranks = ranks.merge(
+        first[["provincie", "rang"]].rename(columns={"rang": "rang_earlier"}), on="provincie"
+    )
+    return RdChange(
+        regions=regions,
+        ranks=ranks[["provincie", "name", "rang_earlier", "rang_later"]],
+        top3_shares=(
+            float(first.head(3)["aandeel_pct"].sum()),
+            float(second.head(3)["aandeel_pct"].sum()),
+        ),
+        statuses={y: str(tables[y]["status"].iloc[0]) for y in (earlier, later)},
+    )
+
+
 def gdp() -> pd.DataFrame:
     """Regional GDP per province (``nuts2``), ``year`` and Eurostat ``vintage`` (the edition
     of nama_10r_3gdp, a string), in mln euro (``gdp_mln_euro``); from
@@ -144,6 +195,16 @@ def ris_rd_variation() -> pd.DataFrame:
         provincies=("region", "nunique"), verschillende_waarden=("value", "nunique")
     )
     return out
+
+
+def eurostat_gerd_years() -> list[int]:
+    """The years (ascending) in which Eurostat's own R&D intensity (GERD as % of GDP,
+    rd_e_gerdreg, as taken over in the compilation of Honti e.a., 2020) has a value for all
+    12 provinces (2011-2016). Eurostat's current table marks every Dutch NUTS 2 value of
+    2013-2023 confidential (tgs00042, checked in processing), so these are the only ones."""
+    panel = eurostat_panel().dropna(subset=["rd_pct_gdp_total"])
+    counts = panel.groupby("year")["nuts2"].nunique()
+    return sorted(int(y) for y, n in counts.items() if n == 12)
 
 
 def business_rd_eurostat() -> pd.DataFrame:

@@ -91,8 +91,7 @@ def stock_table() -> pd.DataFrame:
     """CBS 81644NED as processed (``data/processed/cbs/establishments_by_size_81644ned.csv``):
     all establishments on 1 January (``vestigingen``) and those with 10 or more persons
     employed (``vestigingen_10_plus``) per region (``level``, ``code``, ``name``) and year."""
-    path = config.data_file("processed", "cbs", "establishments_by_size_81644ned.csv")
-    return pd.read_csv(path, dtype={"level": str, "code": str, "name": str})
+    return firms.cbs_regional_table("processed", "cbs", "establishments_by_size_81644ned.csv")
 
 
 def population_years() -> list[int]:

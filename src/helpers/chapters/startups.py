@@ -18,7 +18,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from helpers import config
 from helpers.chapters import firms
 from helpers.data.checks import check_year, require
 from helpers.data.published import load_published
@@ -55,8 +54,7 @@ LEVELS = ("corop", "provincie")
 
 
 def _cbs_table(name: str) -> pd.DataFrame:
-    path = config.data_file("processed", "cbs", name)
-    return pd.read_csv(path, dtype={"level": str, "code": str, "name": str})
+    return firms.cbs_regional_table("processed", "cbs", name)
 
 
 def starters_table() -> pd.DataFrame:

@@ -78,11 +78,22 @@ def place(data: pd.DataFrame) -> pd.Series:
     """Gemeente (of :data:`PLACE_YEAR`) of each participation: the woonplaats of its postcode
     (``plaats_pc4``, PC4 table 2021), else the 2021 gemeente of its postcode
     (``gemeente_pc4``, when it is also a gemeente of :data:`PLACE_YEAR`), else the city as
-    written (``plaats``); NA when none is known."""
+    written (``plaats``), each matched to a gemeente name or alias
+    (:func:`helpers.geography.nl.place_to_gemeente`); what is still unplaced then goes through
+    the full place matcher, woonplaatsen included
+    (:func:`helpers.geography.userfiles.place_name`): a woonplaats such as Sneek or Heeze
+    (postbus postcodes are not in the PC4 table, so only the city name says where they are)
+    gets its gemeente. NA when none is known, or when the place lies in a gemeente that was
+    later divided over several (the woonplaats table knows only the gemeenten of 2021)."""
     out = pd.Series(pd.NA, index=data.index, dtype="string")
     for column in ("plaats_pc4", "gemeente_pc4", "plaats"):
         if column in data:
             out = out.fillna(nl.place_to_gemeente(data[column]))
+    for column in ("plaats_pc4", "plaats"):
+        if column in data:
+            names = data.loc[out.isna(), column].dropna()
+            found = {n: userfiles.place_name(n, PLACE_YEAR)[0] for n in names.unique()}
+            out = out.fillna(names.map(found).astype("string"))
     return out
 
 
@@ -304,6 +315,46 @@ class ChapterData:
         return [t for t in self.available if t not in self.themes]
 
 
+def _period(rvo_file: str, start_year: int, end_year: int) -> tuple[pd.DataFrame, dict]:
+    """The participations of projects starting in [``start_year``, ``end_year``] (the user's
+    RVO file or the open data) and the labels of :class:`ChapterData` for their source."""
+    if rvo_file:
+        data = load_rvo(rvo_file)
+        file_attrs = {"unplaced": data.attrs["unplaced"], "notes": data.attrs["notes"]}
+        data = data[data["start_year"].between(start_year, end_year)]
+        return data, {
+            **file_attrs,
+            "supplied": True,
+            "status": "origineel: RVO-gegevens, aangeleverd door de gebruiker",
+            "status_key": "aangeleverd",
+            "source": f"RVO, topsectorgegevens (aangeleverd: {Path(rvo_file).name}); bewerking Regionale "
+            "innovatie in Nederland",
+            "amount_label": "Bedrag (mln euro)",
+        }
+    return h2020(start_year, end_year), {
+        "supplied": False,
+        "status": "benadering: Horizon 2020- en Horizon Europe-projecten (CORDIS) in plaats "
+        "van RVO-topsectorgegevens",
+        "status_key": "benadering",
+        "source": H2020_SOURCE,
+        "amount_label": "EU-bijdrage (mln euro)",
+    }
+
+
+def _chapter_data(
+    data: pd.DataFrame, labels: dict, period: tuple[int, int], themes: list[str]
+) -> ChapterData:
+    start_year, end_year = period
+    return ChapterData(
+        data=data,
+        themes=list(themes),
+        available=sorted(data["thema"].unique()),
+        period=f"{start_year}-{end_year}" if start_year != end_year else str(start_year),
+        match=match_rate(data),
+        **labels,
+    )
+
+
 def chapter_data(rvo_file: str, start_year: int, end_year: int, themes: list[str]) -> ChapterData:
     """Participations of projects starting in [``start_year``, ``end_year``]: from the user's
     RVO file (:func:`load_rvo`) when ``rvo_file`` is given, else Dutch Horizon 2020
@@ -313,40 +364,30 @@ def chapter_data(rvo_file: str, start_year: int, end_year: int, themes: list[str
 
     Raises ``ValueError`` when ``themes`` does not name four themes of the data (listing the
     available ones) or no project starts in the period, and the errors of :func:`load_rvo`."""
-    if rvo_file:
-        data = load_rvo(rvo_file)
-        file_attrs = {"unplaced": data.attrs["unplaced"], "notes": data.attrs["notes"]}
-        data = data[data["start_year"].between(start_year, end_year)]
-        labels = {
-            **file_attrs,
-            "supplied": True,
-            "status": "origineel: RVO-gegevens, aangeleverd door de gebruiker",
-            "status_key": "aangeleverd",
-            "source": f"RVO, topsectorgegevens (aangeleverd: {Path(rvo_file).name}); bewerking Regionale "
-            "innovatie in Nederland",
-            "amount_label": "Bedrag (mln euro)",
-        }
-    else:
-        data = h2020(start_year, end_year)
-        labels = {
-            "supplied": False,
-            "status": "benadering: Horizon 2020- en Horizon Europe-projecten (CORDIS) in plaats "
-            "van RVO-topsectorgegevens",
-            "status_key": "benadering",
-            "source": H2020_SOURCE,
-            "amount_label": "EU-bijdrage (mln euro)",
-        }
+    data, labels = _period(rvo_file, start_year, end_year)
     available = sorted(data["thema"].unique())
     if len(themes) != 4 or any(t not in available for t in themes):
         raise ValueError(f"themes must name four themes; available themes: {', '.join(available)}")
-    return ChapterData(
-        data=data,
-        themes=list(themes),
-        available=available,
-        period=f"{start_year}-{end_year}" if start_year != end_year else str(start_year),
-        match=match_rate(data),
-        **labels,
-    )
+    return _chapter_data(data, labels, (start_year, end_year), themes)
+
+
+def period_data(
+    rvo_file: str, start_year: int, end_year: int, themes: list[str]
+) -> ChapterData | None:
+    """Participations of projects starting in [``start_year``, ``end_year``] as
+    :func:`chapter_data` gives them, for a second period next to the chapter's reference
+    period (by default the newest: Horizon Europe), with its own placement rate. ``themes``
+    need not all occur in the period (a theme without participations has none); ``None``
+    when no project starts in the period. Raises ``ValueError`` when ``start_year`` is after
+    ``end_year``."""
+    if start_year > end_year:
+        raise ValueError(f"start_year {start_year} is after end_year {end_year}")
+    if not rvo_file and not any(start_year <= y <= end_year for y in start_years()):
+        return None
+    data, labels = _period(rvo_file, start_year, end_year)
+    if data.empty:
+        return None
+    return _chapter_data(data, labels, (start_year, end_year), themes)
 
 
 def nearest_topsector(theme: str) -> str:
@@ -552,3 +593,26 @@ def overview(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
         columns=["thema", "projecten", "plaatsen", "verbindingen", "knooppunten",
                  "grensoverschrijdend_pct"],
     )  # fmt: skip
+
+
+def period_comparison(
+    reference: ChapterData, other: ChapterData, themes: list[str]
+) -> pd.DataFrame:
+    """The chosen ``themes`` in two periods (the chapter's reference and another, e.g. the
+    newest): one row per theme with ``thema``, ``deelnames_ref`` / ``deelnames_new`` (all
+    participations), ``bedrag_ref`` / ``bedrag_new`` (EU contribution or amount of all
+    participations, euro), ``top_ref`` / ``top_new`` (the place with the largest placed
+    amount; ``"–"`` without one) and ``top_ref_pct`` / ``top_new_pct`` (its % of the theme's
+    placed amount; NaN without one)."""
+    rows = []
+    for slot, name in enumerate(themes, start=1):
+        row: dict[str, object] = {"thema": name}
+        for suffix, found in (("ref", reference), ("new", other)):
+            part = theme(found, name, slot, 1)
+            top = part.top_places(1)
+            row[f"deelnames_{suffix}"] = part.n_participations
+            row[f"bedrag_{suffix}"] = part.amount
+            row[f"top_{suffix}"] = str(top.iloc[0]["naam"]) if len(top) else "–"
+            row[f"top_{suffix}_pct"] = part.top_place_share
+        rows.append(row)
+    return pd.DataFrame(rows)

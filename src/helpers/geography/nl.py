@@ -26,6 +26,8 @@ from helpers.data.codes import clean_code
 LEVELS = ("gemeente", "corop", "provincie")
 PLACE_YEAR = 2016  # default gemeente division for place names
 
+# The provinces as the book names them for readers: "Friesland" (as the publication and the RIS
+# do), also where newer CBS tables write "Fryslân" (helpers.chapters.firms).
 PROVINCES = pd.DataFrame(
     [
         ("PV20", "NL11", "Groningen"), ("PV21", "NL12", "Friesland"),

@@ -36,8 +36,9 @@ def bar_chart(
         data=data, x=value, y=category, hue=hue, palette=palette if hue else None,
         color=None if hue else palette[0], ax=ax, orient="h",
     )  # fmt: skip
+    labels = []
     for container in ax.containers:
-        ax.bar_label(
+        labels += ax.bar_label(
             container,
             labels=[fmt_number(v, decimals) for v in container.datavalues],
             fontsize=7,
@@ -47,6 +48,7 @@ def bar_chart(
         ax.axvline(reference, color=style.PALETTE["black"], linewidth=0.8, linestyle="--")
         if reference_label:
             ax.text(reference, -0.7, reference_label, fontsize=8, ha="center")
+        _labels_off_line(fig, ax, labels, reference)
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_formatter(axis_formatter())
     ax.set_ylabel("")
@@ -59,6 +61,23 @@ def bar_chart(
         fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3),
                    fontsize=8, frameon=False)  # fmt: skip
     return fig
+
+
+def _labels_off_line(fig: plt.Figure, ax: plt.Axes, labels: list, reference: float) -> None:
+    """Move every bar label that would sit on the vertical ``reference`` line (a bar ending
+    just short of it: 95,0 or 99,1 against EU = 100) to just past the line, so that a value
+    is never crossed out by the line. ``labels`` are the annotations of ``ax.bar_label``
+    (offset in points from the bar's end); the others stay where they are."""
+    fig.canvas.draw()  # final positions (layout, limits) before measuring
+    renderer = fig.canvas.get_renderer()
+    line = ax.transData.transform((reference, 0))[0]
+    gap = 3  # points between the line and a moved label
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        if box.x0 - 1 <= line <= box.x1 + 1:
+            end = ax.transData.transform(label.xy)[0]  # the bar's end, pixels
+            label.xyann = ((line - end) * 72 / fig.dpi + gap, label.xyann[1])
+            label.set_horizontalalignment("left")
 
 
 def line_chart(

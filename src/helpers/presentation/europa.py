@@ -212,7 +212,7 @@ def recompute_note(used: Mapping[str, object]) -> Note:
     }
     valid = {
         "edition": ", ".join(str(e) for e in chapter.available_editions()),
-        "year": f"{min(years)}-{max(years)} (in de editie {edition})",
+        "year": f"{min(years)}-{max(years)} in de editie {edition}",
         "gdp_year": f"{min(chapter.gdp_pps_years())}-{max(chapter.gdp_pps_years())}",
     }
     return recompute_block("europa", used, about, valid, "year=2021")

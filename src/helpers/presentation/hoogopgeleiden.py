@@ -12,7 +12,6 @@ import pandas as pd
 from helpers.chapters import hoogopgeleiden as chapter
 from helpers.presentation import style
 from helpers.presentation.charts import line_chart
-from helpers.presentation.figures import BookItem, book_figure
 from helpers.presentation.formatting import (
     fmt_number,
     fmt_percent,
@@ -89,6 +88,17 @@ def suppressed_text(shares: chapter.GemeenteShares) -> str:
     return f"alleen voor {join_dutch(names)} geeft CBS geen waarde"
 
 
+def map_count_text(shares: chapter.GemeenteShares) -> str:
+    """How many gemeenten the map of ``shares`` draws and how many of them have no value:
+    ``'De kaart van 2023 toont alle 342 gemeenten van dat jaar; 341 hebben een waarde, alleen
+    voor Schiermonnikoog geeft CBS geen waarde.'``"""
+    n, mapped = shares.n_regions, shares.n_mapped
+    start = f"De kaart van {shares.year} toont alle {fmt_number(n)} gemeenten van dat jaar"
+    if mapped == n:
+        return f"{start}; CBS geeft voor elke gemeente een waarde."
+    return f"{start}; {fmt_number(mapped)} hebben een waarde, {suppressed_text(shares)}."
+
+
 def gemeente_glue(shares: chapter.GemeenteShares, prefix: str) -> dict[str, object]:
     """Glue values of one year's gemeente map: ``<prefix>_year``, ``_nl_pct``, ``_ams_pct``,
     ``_top``, ``_mapped``, ``_regions``, ``_suppressed``."""
@@ -157,13 +167,6 @@ def change_figure(change: chapter.GemeenteChange) -> dict:
     }
 
 
-def static_figure(figure: dict) -> BookItem:
-    """The static map of ``figure`` (the keyword arguments of ``map_figure``) as a numbered book
-    figure, without the interactive map (for a map whose values another map's tooltip shows)."""
-    kwargs = dict(figure)
-    return book_figure(kwargs.pop("result").static, **kwargs)
-
-
 def _extremes(change: chapter.GemeenteChange) -> str:
     floor = fmt_number(chapter.MIN_POPULATION)
     up, down = change.largest(3), change.largest(3, rising=False)
@@ -206,16 +209,29 @@ def change_text(period: Period, change: chapter.GemeenteChange | None) -> str:
 
 
 def change_glue(period: Period, change: chapter.GemeenteChange | None) -> dict[str, object]:
-    """Glue values of the comparison: ``hc_gm_change_text`` and ``hc_gm_recode_text``
-    (sentences), ``hc_gm_change_nl`` (the Netherlands, percentage points), ``hc_gm_change_up``
-    and ``hc_gm_change_down`` (gemeenten whose share rose, fell; ``–`` without a comparison)."""
+    """Glue values of the comparison (numbers, for ``glue_values``): ``hc_gm_change_nl`` (the
+    Netherlands, percentage points), ``hc_gm_change_up`` and ``hc_gm_change_down``
+    (gemeenten whose share rose, fell; ``–`` without a comparison)."""
+    none = change is None or period.same
+    return {
+        "hc_gm_change_nl": "–" if none else fmt_signed(change.nederland_change, 1),
+        "hc_gm_change_up": "–" if none else change.n_up,
+        "hc_gm_change_down": "–" if none else change.n_down,
+    }
+
+
+def change_sentences(
+    period: Period, change: chapter.GemeenteChange | None, newest: chapter.GemeenteShares
+) -> dict[str, str]:
+    """The comparison in sentences (for ``glue_markdown``: plain running text):
+    ``hc_gm_change_text`` (what moved), ``hc_gm_recode_text`` (how the earlier year was put on
+    the later gemeenten) and ``hc_gm_new_map_text`` (how many gemeenten the comparison year's
+    map draws and how many have no value; empty when there is no second map)."""
     none = change is None or period.same
     return {
         "hc_gm_change_text": change_text(period, change),
         "hc_gm_recode_text": recode_text(None if none else change),
-        "hc_gm_change_nl": "–" if none else fmt_signed(change.nederland_change, 1),
-        "hc_gm_change_up": "–" if none else change.n_up,
-        "hc_gm_change_down": "–" if none else change.n_down,
+        "hc_gm_new_map_text": "" if none else map_count_text(newest),
     }
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from helpers.chapters import firms
 from helpers.chapters import innovatieve_bedrijven as chapter
 from helpers.presentation import narrative
 from helpers.presentation.charts import lorenz_chart
@@ -17,6 +18,7 @@ from helpers.presentation.formatting import (
     fmt_signed,
     join_dutch,
     join_with_values,
+    number_word,
 )
 from helpers.presentation.maps import MapResult, choropleth
 from helpers.presentation.narrative import Note, recompute_block
@@ -88,6 +90,25 @@ def classes_table(classes: pd.DataFrame, unit: str) -> pd.DataFrame:
             "Aantal gemeenten": classes["aantal_gemeenten"].map(fmt_number),
             "Aandeel in het totaal": classes["aandeel_pct"].map(lambda v: fmt_percent(v, 1)),
         }
+    )
+
+
+def bounds_note(found: chapter.FirmCounts, class_bounds: list[float]) -> str:
+    """What the size classes of the table are: with a CIS file the ``class_bounds`` as given
+    (innovative firms per gemeente); with the open proxy those bounds times
+    :data:`~helpers.chapters.innovatieve_bedrijven.PROXY_BOUND_FACTOR`, because it counts all
+    establishments (the table then shows 5.000, 2.000 and 1.000 for ``[500, 200, 100]``)."""
+    given = join_dutch([fmt_number(b) for b in class_bounds])
+    publication = list(class_bounds) == list(firms.PUBLICATION_BOUNDS)
+    which = "die van de publicatie" if publication else "de gekozen grenzen"
+    if found.status_key != "benadering":
+        return f"De grootteklassen zijn {which}: {given} {found.unit} per gemeente."
+    shown = join_dutch([fmt_number(b) for b in found.bounds])
+    factor = number_word(chapter.PROXY_BOUND_FACTOR)
+    return (
+        f"De grootteklassen zijn {which} ({given} innovatieve bedrijven per gemeente) maal "
+        f"{factor}: de open benadering telt alle vestigingen, veel meer dan er innovatieve "
+        f"bedrijven zijn. De tabel gebruikt daarom {shown} {found.unit} als grenzen."
     )
 
 
@@ -321,12 +342,17 @@ def recompute_note(used: Mapping[str, object]) -> Note:
     """The chapter's "Zelf opnieuw uitrekenen" block
     (:func:`helpers.presentation.narrative.recompute_block`) with the values ``used`` here."""
     corop = year_range(chapter.complete_years("corop"))
+    bounds = used.get("class_bounds") or firms.PUBLICATION_BOUNDS
     about = {
         "cis_file": "de niet-openbare CBS-tabel van innovatieve bedrijven per gemeente (CIS) als "
         "bestand (kolommen `gemeente`, `jaar`, `aantal_innovatief`); daarmee rekent het hoofdstuk "
         "de oorspronkelijke analyse na in plaats van de benadering met alle vestigingen",
         "year": "het jaar in dat bestand (alleen met `cis_file`)",
-        "class_bounds": "de grenzen van de grootteklassen (bedrijven per gemeente, grootste eerst)",
+        "class_bounds": "de grenzen van de grootteklassen (innovatieve bedrijven per gemeente, "
+        "grootste eerst); met de open benadering, die alle vestigingen telt, gelden ze maal "
+        f"{number_word(chapter.PROXY_BOUND_FACTOR)}: hier "
+        + join_dutch([fmt_number(b * chapter.PROXY_BOUND_FACTOR) for b in bounds])
+        + " vestigingen",
         "corop_year": "het referentiejaar van de vestigingen per COROP-regio (CBS 81575NED)",
         "corop_new_year": "het jaar waarmee de COROP-regio's worden vergeleken",
         "ris_year": "het jaar van de CIS-indicatoren per provincie (RIS 2023)",

@@ -63,6 +63,28 @@ def glue_values(values: dict[str, object], decimals: dict[str, int] | None = Non
             glue_text(key, apostrophes(str(value)))
 
 
+def glue_markdown(values: dict[str, object]) -> None:
+    """Glue sentences for ``{glue:md}`key```, so that they read as plain running text.
+
+    ``{glue:text}`` prints its value in bold (myst-nb styles pasted text so: right for a number
+    in a sentence, wrong for whole sentences); ``{glue:md}`` pastes Markdown as ordinary inline
+    text. The value is plain text: Markdown characters are escaped (a name with ``*`` or ``_``
+    stays as written) and elision apostrophes are typographic (:func:`apostrophes`). Emits what
+    ``myst_nb.glue(key, IPython.display.Markdown(text), display=False)`` emits, with the text
+    itself (not the object's repr) as ``text/plain``, so tests and notebook viewers read it as
+    they read :func:`glue_text`."""
+    from IPython.display import display
+
+    for key, value in values.items():
+        plain = apostrophes(" ".join(str(value).split()))
+        bundle = {
+            GLUE_PREFIX + "text/markdown": _escape(plain),
+            GLUE_PREFIX + "text/plain": repr(plain),
+        }
+        metadata = {"scrapbook": {"name": key, "mime_prefix": GLUE_PREFIX}}
+        display(bundle, raw=True, metadata=metadata)
+
+
 # --- typography ------------------------------------------------------------------------------
 
 #: A word-initial apostrophe of a Dutch elision: ``'s-Gravenhage``, ``'t Zandt``, ``'n``.

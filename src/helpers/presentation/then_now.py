@@ -74,6 +74,24 @@ def year_range(years: list[int]) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
+def years_prose(years: list[int] | tuple[int, int]) -> str:
+    """The years data cover, for a sentence: ``[2011, ..., 2016] -> '2011 tot en met 2016'``,
+    one year: that year (``'2016'``). A range in running text is written out in Dutch, not as
+    ``2011-2016`` (captions and table headers may keep the short form of :func:`year_range`).
+    Raises ``ValueError`` for no years."""
+    if not len(years):
+        raise ValueError("years_prose: no years")
+    first, last = min(years), max(years)
+    return str(first) if first == last else f"{first} tot en met {last}"
+
+
+def between(first: int, last: int) -> str:
+    """Two years as the span of a sentence: ``'tussen 2014 en 2020'`` (never ``'tussen
+    2014-2020'``), ``'in 2016'`` when both are the same; the earlier year first."""
+    first, last = sorted((int(first), int(last)))
+    return f"in {first}" if first == last else f"tussen {first} en {last}"
+
+
 def years_apart(year: int, other: int) -> str:
     """Where ``year`` lies from ``other``, in words: ``'hetzelfde jaar'``, ``'een jaar
     eerder'``, ``'zeven jaar later'``."""

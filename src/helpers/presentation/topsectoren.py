@@ -21,6 +21,7 @@ from helpers.presentation.formatting import (
 )
 from helpers.presentation.maps import choropleth, map_figure, network_map
 from helpers.presentation.narrative import Note, Paragraph, apostrophes, recompute_block
+from helpers.presentation.then_now import between
 
 
 def theme_values(theme: topsectoren.Theme) -> dict[str, str]:
@@ -118,6 +119,26 @@ def unmatched_text(match: topsectoren.MatchRate, n: int = 5) -> str:
     (``Delft (3) en Leiden (2)``), or ``geen``."""
     places = match.unmatched_places.head(n)
     return join_dutch([f"{p.title()} ({k})" for p, k in places.items()]) or "geen"
+
+
+def unplaced_text(match: topsectoren.MatchRate) -> str:
+    """Why participations got no gemeente, in sentences: how many have no address in the
+    sources at all, and which place names were not recognised (the most frequent five,
+    :func:`unmatched_text`), or that every place name found its gemeente."""
+    if not match.unplaced:
+        return "Elke deelname kreeg een gemeente."
+    named = int(match.unmatched_places.sum())
+    text = (
+        f"Van de {fmt_number(match.unplaced)} deelnames zonder gemeente hebben er "
+        f"{fmt_number(match.without_place)} geen adres in het FP7-register of in Horizon Europe"
+    )
+    if not named:
+        return text + "; elke plaatsnaam die er wel is, kreeg een gemeente."
+    return (
+        text + f"; bij de overige {fmt_number(named)} is de plaatsnaam niet herkend of ligt de "
+        "plaats in een gemeente die later over meer gemeenten is verdeeld. De vaakst "
+        f"voorkomende zijn {unmatched_text(match)}."
+    )
 
 
 def match_periods_text(found: topsectoren.ChapterData) -> str:
@@ -250,6 +271,157 @@ def comparison_values(comparison: topsectoren.Comparison) -> dict[str, str]:
     return values
 
 
+def _share(value: float) -> str:
+    return fmt_percent(value, 0) if value == value else "–"
+
+
+def _top_place(row: pd.Series, period_ref: str, period_new: str) -> str:
+    """One theme's leading place (most placed money) in the newest period against the
+    reference period: ``'Hightech en materialen: Eindhoven blijft voorop (21% tegen 18%)'``."""
+    new, old = row["top_new"], row["top_ref"]
+    if new == "–":
+        return f"{row['thema']}: geen geplaatste deelnames in {period_new}"
+    if new == old:
+        return (
+            f"{row['thema']}: {new} blijft voorop ({_share(row['top_new_pct'])} tegen "
+            f"{_share(row['top_ref_pct'])})"
+        )
+    before = (
+        f", waar {period_ref} {old} voorop lag ({_share(row['top_ref_pct'])})" if old != "–" else ""
+    )
+    return f"{row['thema']}: {new} ({_share(row['top_new_pct'])}){before}"
+
+
+def newest_text(
+    reference: topsectoren.ChapterData,
+    newest: topsectoren.ChapterData | None,
+    years: tuple[tuple[int, int], tuple[int, int]],
+    table: pd.DataFrame | None,
+) -> str:
+    """What moved from the reference period to the newest (``years``: (start, end) of the
+    reference and of the newest period; ``table``: :func:`helpers.chapters.topsectoren.period_comparison`,
+    None when there is nothing to compare): participations per start year, the share placed
+    in a gemeente in the newest period (per programme) and each theme's leading place. Reads
+    naturally when the periods are the same, overlap, the newest lies before the reference or
+    has no projects."""
+    (ref_start, ref_end), (new_start, new_end) = years
+    ref_words, new_words = between(ref_start, ref_end), between(new_start, new_end)
+    if (ref_start, ref_end) == (new_start, new_end):
+        return (
+            "De vergelijkingsperiode is hier gelijk aan de referentieperiode "
+            f"({reference.period}): er is geen verandering te tonen."
+        )
+    source = "het aangeleverde bestand" if reference.supplied else "CORDIS"
+    if newest is None or table is None:
+        return (
+            f"Voor projecten die {new_words} startten, heeft {source} geen Nederlandse deelnames."
+        )
+    parts = []
+    if new_end < ref_start:
+        parts.append(
+            f"De vergelijkingsperiode ({newest.period}) ligt hier vóór de referentieperiode "
+            f"({reference.period})."
+        )
+    overlap = (max(ref_start, new_start), min(ref_end, new_end))
+    if overlap[0] <= overlap[1]:
+        parts.append(
+            f"De twee perioden overlappen: projecten die {between(*overlap)} startten, tellen in "
+            "beide."
+        )
+    programmes = join_dutch(list(newest.match_by_programme)) or "het aangeleverde bestand"
+    per_year_new = newest.match.n / (new_end - new_start + 1)
+    per_year_ref = reference.match.n / (ref_end - ref_start + 1)
+    parts.append(
+        f"In projecten die {new_words} startten ({programmes}), namen Nederlandse organisaties "
+        f"{fmt_number(newest.match.n)} keer deel aan {fmt_number(newest.n_projects)} projecten: "
+        f"gemiddeld {fmt_number(per_year_new)} deelnames per startjaar, tegen "
+        f"{fmt_number(per_year_ref)} bij de projecten die {ref_words} startten."
+    )
+    rates = newest.match_by_programme
+    placed = (
+        f"Een gemeente kreeg {fmt_percent(newest.match.participations, 0)} van die deelnames, "
+        f"goed voor {fmt_percent(newest.match.amount, 0)} van het bedrag"
+    )
+    parts.append(
+        placed + (f"; per programma: {match_periods_text(newest)}." if len(rates) > 1 else ".")
+    )
+    leaders = [_top_place(row, ref_words, new_words) for _, row in table.iterrows()]
+    parts.append(
+        "De plaats met het meeste geplaatste geld per thema, met haar aandeel in dat geld: "
+        + "; ".join(leaders)
+        + "."
+    )
+    return " ".join(parts)
+
+
+def newest_table(table: pd.DataFrame, periods: tuple[str, str]) -> pd.DataFrame:
+    """:func:`helpers.chapters.topsectoren.period_comparison` as the book shows it: per theme
+    the participations and the place with the most placed money (its share) in the reference
+    and the newest period (``periods``: their labels, ``'2014-2020'``)."""
+    ref, new = periods
+
+    def leader(suffix: str) -> pd.Series:
+        return pd.Series(
+            [
+                "–" if place == "–" else f"{apostrophes(place)} ({_share(pct)})"
+                for place, pct in zip(
+                    table[f"top_{suffix}"], table[f"top_{suffix}_pct"], strict=True
+                )
+            ],
+            index=table.index,
+        )
+
+    return pd.DataFrame(
+        {
+            "Thema": table["thema"],
+            f"Deelnames {ref}": table["deelnames_ref"].map(fmt_number),
+            f"Deelnames {new}": table["deelnames_new"].map(fmt_number),
+            f"Meeste geld {ref}": leader("ref"),
+            f"Meeste geld {new}": leader("new"),
+        }
+    )
+
+
+def newest_items(
+    found: topsectoren.ChapterData,
+    newest: topsectoren.ChapterData | None,
+    table: pd.DataFrame | None,
+) -> list[object]:
+    """What the "Toen en nu" section shows below its text: the numbered table of
+    :func:`newest_table` (reference period ``found`` against ``newest``, with the
+    comparison's CSV), or nothing when there is no comparison (``table`` None: the same
+    period, or no projects in it). Items to display in order."""
+    if newest is None or table is None:
+        return []
+    return [
+        book_table(
+            newest_table(table, (found.period, newest.period)),
+            chapter="topsectoren",
+            name="nieuwste-periode",
+            align="lrrll",
+            caption=f"De vier thema's, projecten gestart {found.period} en {newest.period}: "
+            "deelnames en de plaats met het meeste geplaatste geld",
+            source=found.source,
+            data=table,
+            status=found.status_key,
+            columns=NEWEST_COLUMNS,
+        )  # fmt: skip
+    ]
+
+
+#: What the columns of the comparison's CSV mean.
+NEWEST_COLUMNS = {
+    "deelnames_ref": "deelnames in de referentieperiode (aantal)",
+    "deelnames_new": "deelnames in de vergelijkingsperiode (aantal)",
+    "bedrag_ref": "EU-bijdrage of bedrag van alle deelnames in de referentieperiode (euro)",
+    "bedrag_new": "EU-bijdrage of bedrag van alle deelnames in de vergelijkingsperiode (euro)",
+    "top_ref": "plaats met het meeste geplaatste geld in de referentieperiode",
+    "top_new": "plaats met het meeste geplaatste geld in de vergelijkingsperiode",
+    "top_ref_pct": "aandeel van die plaats in het geplaatste geld van het thema (%)",
+    "top_new_pct": "aandeel van die plaats in het geplaatste geld van het thema (%)",
+}
+
+
 def recompute_note(used: Mapping[str, object]) -> Note:
     """The chapter's "Zelf opnieuw uitrekenen" block
     (:func:`helpers.presentation.narrative.recompute_block`) with the values ``used`` here."""
@@ -259,6 +431,9 @@ def recompute_note(used: Mapping[str, object]) -> Note:
         "themes": "de vier thema's met kaarten (met `rvo_file`: vier topsectoren uit dat bestand)",
         "start_year": "het eerste startjaar van de projecten",
         "end_year": "het laatste startjaar van de projecten",
+        "new_start_year": "het eerste startjaar van de vergelijkingsperiode (standaard de "
+        "nieuwste: Horizon Europe)",
+        "new_end_year": "het laatste startjaar van de vergelijkingsperiode",
         "min_edge_weight": "het minste aantal gezamenlijke projecten voor een lijn op de "
         "netwerkkaart",
         "rvo_file": "de niet-openbare RVO-gegevens als bestand (kolommen `project`, `gemeente` "
@@ -268,6 +443,8 @@ def recompute_note(used: Mapping[str, object]) -> Note:
         "themes": ", ".join(themes),
         "start_year": f"{starts[0]}-{topsectoren.LAST_YEAR}",
         "end_year": f"{starts[0]}-{topsectoren.LAST_YEAR}, niet vóór `start_year`",
+        "new_start_year": f"{starts[0]}-{topsectoren.LAST_YEAR}",
+        "new_end_year": f"{starts[0]}-{topsectoren.LAST_YEAR}, niet vóór `new_start_year`",
         "min_edge_weight": "1 of meer",
         "rvo_file": "een CSV- of Excel-bestand",
     }
