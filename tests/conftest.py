@@ -109,6 +109,16 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def record_checksum(project: Path, name: str) -> None:
+    """After a test changed ``data/<name>`` in a copy of the project on purpose: record its new
+    checksum in the copy's ``data/CHECKSUMS.tsv`` (what ``make checksums`` does)."""
+    path = project / "data" / name
+    sums = project / "data" / config.CHECKSUMS_NAME
+    line = f"{name}\t{config.file_sha256(path)}\t{path.stat().st_size}"
+    rows = [line if r.split("\t")[0] == name else r for r in sums.read_text().splitlines()]
+    sums.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def book_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project files, to build the book in without touching ROOT."""

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import run_runner
+from conftest import record_checksum, run_runner
 from helpers.build.runner import load_params
 from helpers.data.registry import load_registry
 
@@ -107,19 +107,27 @@ def test_incremental_rebuilds_only_what_changed(built):
     result = run_runner(project)  # nothing changed since the build
     assert result.returncode == 0, result.stderr
     assert "nothing changed" in result.stdout and "executing" not in result.stdout
-    data = project / "data" / "processed" / "rd" / "patents_nuts3_nl.csv"
+    name = "processed/rd/patents_nuts3_nl.csv"
+    data = project / "data" / name
     original = data.read_bytes()
     try:
-        data.write_bytes(original + b"\n")  # same table, new content hash
+        data.write_bytes(original[: len(original) // 2])  # truncated: refused by name
+        result = run_runner(project)
+        assert result.returncode == 1
+        assert f"data/{name} does not match its checksum" in result.stderr
+        assert "previously published book was left unchanged" in result.stderr
+        data.write_bytes(original + b"\n")  # same table, new content hash, recorded
+        record_checksum(project, name)
         result = run_runner(project)
         assert result.returncode == 0, result.stderr
         out = result.stdout
-        assert "rd: executing" in out and "data changed: processed/rd/patents_nuts3_nl.csv" in out
+        assert "rd: executing" in out and f"data changed: {name}" in out
         assert "europa: skipped (unchanged)" in out
         assert "hoogopgeleiden: skipped (unchanged)" in out
         assert "HTML built" in out
     finally:
         data.write_bytes(original)
+        record_checksum(project, name)
     manifest = json.loads((project / "_build" / "manifest.json").read_text())
     assert "processed/rd/patents_nuts3_nl.csv" in manifest["chapters"]["rd"]["reads"]
     assert "processed/rd/patents_nuts3_nl.csv" not in manifest["chapters"]["europa"]["reads"]

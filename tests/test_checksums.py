@@ -112,3 +112,15 @@ def test_chapter_on_truncated_file_fails_naming_it(
     message = str(caught.value)
     assert "DataIntegrityError" in message
     assert "data/processed/cbs/new_establishments_83631ned.csv does not match" in message
+
+
+def test_a_damaged_table_behind_a_parameter_rule_is_one_line(data_copy: Path):
+    """The runner checks parameters against processed tables before anything runs; a damaged
+    table there is a ParameterError (one line naming it), not a traceback."""
+    from helpers.build import params, runner
+
+    rd = runner.load_params()["rd"]
+    table = data_copy / "processed" / "cbs" / "rd_82352ned.csv"
+    table.write_bytes(table.read_bytes()[:100])
+    with pytest.raises(params.ParameterError, match="rd_82352ned.csv does not match"):
+        params.validate("rd", rd.parameters, rd.valid)

@@ -22,8 +22,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import copy_project
-from helpers import config
+from conftest import copy_project, record_checksum
 from helpers.build import watch
 
 NOTEBOOK = Path("notebooks/rd.ipynb")
@@ -170,11 +169,7 @@ def _change_data(project: Path) -> None:
     ``data/CHECKSUMS.tsv`` at once (a deliberate change, as ``make checksums`` records it)."""
     data = project / DATA
     data.write_bytes(data.read_bytes() + b"\n")
-    sums = project / "data" / config.CHECKSUMS_NAME
-    name = DATA.relative_to("data").as_posix()
-    line = f"{name}\t{config.file_sha256(data)}\t{data.stat().st_size}"
-    rows = [line if row.split("\t")[0] == name else row for row in sums.read_text().splitlines()]
-    sums.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    record_checksum(project, DATA.relative_to("data").as_posix())
 
 
 @pytest.fixture(scope="module")

@@ -267,7 +267,10 @@ def _path(template: str, values: dict) -> tuple[Path, str]:
     if whole:  # the file a parameter names (an Excel file may name its sheet: file.xlsx#Blad2)
         path = Path(reading.split_sheet(text)[0])
         return (path if path.is_absolute() else config.ROOT / path), text
-    return config.data_file(*Path(text).parts), f"data/{text}"
+    try:  # a damaged data file is one line naming it, here as in the chapters
+        return config.data_file(*Path(text).parts), f"data/{text}"
+    except config.DataIntegrityError as exc:
+        raise ParameterError(str(exc)) from None
 
 
 def _read_table(path: Path, shown: str) -> tuple[list[str], list[dict[str, str]]]:
