@@ -52,6 +52,9 @@ UP = 1_500_000 / 8
 LATENCY_MS = 40
 CPU_SLOWDOWN = 4
 VIEWPORT = {"width": 390, "height": 844}
+#: Where the interactive maps live in a built book: their pages and Leaflet (see
+#: helpers.presentation.maps); counted apart from the page's own HTML and figures.
+MAP_PARTS = ("/_static/maps/", "/_static/leaflet/")
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".txt", ".map", ".csv", ".xml"}
 
 
@@ -121,13 +124,17 @@ def measure(browser: object, url: str) -> dict[str, float]:
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
     received: dict[str, float] = {}
     kinds: dict[str, str] = {}
+    urls: dict[str, str] = {}
     cdp.on(
         "Network.loadingFinished",
         lambda event: received.__setitem__(event["requestId"], event["encodedDataLength"]),
     )
     cdp.on(
         "Network.responseReceived",
-        lambda event: kinds.__setitem__(event["requestId"], event["type"]),
+        lambda event: (
+            kinds.__setitem__(event["requestId"], event["type"]),
+            urls.__setitem__(event["requestId"], event["response"]["url"]),
+        ),
     )
     page.goto(url, wait_until="load", timeout=120_000)
     at_load = dict(received)
@@ -142,14 +149,38 @@ def measure(browser: object, url: str) -> dict[str, float]:
     page.wait_for_timeout(1000)
     after_scroll = sum(received.values())
     context.close()
+
+    def is_map(request: str) -> bool:  # an interactive map's page, Leaflet or its images
+        return any(part in urls.get(request, "") for part in MAP_PARTS)
+
     return {
         "bytes": sum(at_load.values()),
         "requests": len(at_load),
         "seconds": seconds,
         "bytes_scrolled": after_scroll,
-        "bytes_html": sum(v for k, v in at_load.items() if kinds.get(k) == "Document"),
-        "bytes_images": sum(v for k, v in at_load.items() if kinds.get(k) == "Image"),
+        "bytes_html": sum(v for k, v in at_load.items() if urls.get(k) == url),
+        "bytes_images": sum(
+            v for k, v in at_load.items() if kinds.get(k) == "Image" and not is_map(k)
+        ),
+        "bytes_maps": sum(v for k, v in at_load.items() if is_map(k)),
     }
+
+
+def _revision() -> str:
+    """Which sources the book was built from: the commit, and whether the working copy had
+    changes (``git``; "an unknown revision" outside a repository)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        commit, changed = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain")
+    except (OSError, subprocess.CalledProcessError):
+        return "an unknown revision"
+    return f"built from commit {commit}" + (" with uncommitted changes" if changed else "")
 
 
 def _nl(value: float, decimals: int) -> str:
@@ -169,9 +200,12 @@ def table(rows: list[dict], repeat: int, build: str) -> str:
         "page. 'After scrolling' is what has been transferred once the reader has scrolled to "
         "the end (content loaded when scrolled into view).",
         "",
-        "| page | MB at load | of which HTML | of which images | requests | load time (s) "
-        "| MB after scrolling | within goal |",
-        "|:--|--:|--:|--:|--:|--:|--:|:--|",
+        "'Of which maps' is the interactive maps' pages and Leaflet; 'of which images' the "
+        "figures (PNG) and other images.",
+        "",
+        "| page | MB at load | of which HTML | of which images | of which maps | requests "
+        "| load time (s) | MB after scrolling | within goal |",
+        "|:--|--:|--:|--:|--:|--:|--:|--:|:--|",
     ]
     for row in rows:
         mb = row["bytes"] / 1e6
@@ -186,7 +220,7 @@ def table(rows: list[dict], repeat: int, build: str) -> str:
         ]
         lines.append(
             f"| `{row['page']}` | {_nl(mb, 2)} | {_nl(row['bytes_html'] / 1e6, 2)} | "
-            f"{_nl(row['bytes_images'] / 1e6, 2)} | "
+            f"{_nl(row['bytes_images'] / 1e6, 2)} | {_nl(row['bytes_maps'] / 1e6, 2)} | "
             f"{row['requests']:.0f} | "
             f"{_nl(row['seconds'], 1)} | {_nl(row['bytes_scrolled'] / 1e6, 2)} | "
             + ("yes" if ok else "no: " + ", ".join(misses))
@@ -199,19 +233,26 @@ def table(rows: list[dict], repeat: int, build: str) -> str:
         why = []
         for r in missing:
             html, images = r["bytes_html"] / 1e6, r["bytes_images"] / 1e6
-            rest = r["bytes"] / 1e6 - html - images - theme
+            maps = r["bytes_maps"] / 1e6
             why.append(
                 f"`{r['page']}`: HTML {_nl(html, 2)} MB, figures (images) {_nl(images, 2)} MB, "
-                f"map documents and scripts {_nl(max(rest, 0), 2)} MB"
+                f"interactive maps {_nl(maps, 2)} MB, load time {_nl(r['seconds'], 1)} s"
             )
         lines += [
             "",
             f"{len(missing)} of {len(rows)} pages miss the goal. The theme's files and a text "
             f"page weigh about {_nl(theme, 2)} MB; the rest is each page's own content: "
             + "; ".join(why)
-            + ". The interactive maps (written into the page, each with its own Leaflet "
-            "document and geometry) and the static figures (PNG) make the difference.",
+            + ".",
         ]
+    else:
+        lines += ["", f"Every page is within the goal ({len(rows)} pages)."]
+    lines += [
+        "",
+        "An interactive map is fetched when its figure comes near the screen (helpers.build "
+        "static/ri-maps.js), its static image only for print; the figures are palette PNGs "
+        "(helpers.presentation.figures.save_png).",
+    ]
     lines += [
         "",
         f"Measured {time.strftime('%Y-%m-%d')} on the development machine ({os.cpu_count()} "
@@ -275,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.shutdown()
     build = html.relative_to(ROOT).as_posix() if html.is_relative_to(ROOT) else str(html)
-    write_section(table(rows, args.repeat, f"`{build}`"), args.out)
+    write_section(table(rows, args.repeat, f"`{build}`, {_revision()}"), args.out)
     print(f"table written to {args.out}")
     return 0
 

@@ -300,7 +300,7 @@ def test_every_map_is_one_numbered_figure(browser, site, path):
     numbers = [item["number"] for item in figures]
     assert len(set(numbers)) == len(numbers), numbers
     # nothing else shows a map: no map page is referenced twice
-    sources = page.eval_on_selector_all(MAP_FRAMES, "fs => fs.map(f => f.src)")
+    sources = page.eval_on_selector_all(MAP_FRAMES, "fs => fs.map(f => f.dataset.leafletMap)")
     assert len(set(sources)) == len(sources) == len(figures)
     page.context.close()
 

@@ -280,3 +280,50 @@ def test_the_book_build_copies_the_map_pages(tmp_path):
     page.write_text("<html></html>")
     (page.parent / "kaart-1.png").write_bytes(b"")
     assert map_pages(tmp_path) == {"rd-kaart-1.html": page}
+
+
+# --- issue 15: the source printed once, class limits as they are, the CSV -------------------
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.texts] + [t.get_text() for a in fig.axes for t in a.texts]
+
+
+def test_static_maps_leave_the_source_to_the_caption():
+    result = choropleth(_squares([1.0, 2.0, 3.0]), "waarde", source="CBS", status="nieuw")
+    assert not [t for t in _texts(result.static) if "CBS" in t or "Bron" in t]
+    assert "Bron: CBS" in result.interactive.get_root().render()  # the web map credits it
+    nodes = pd.DataFrame({"gemeente": ["r0", "r1"], "naam": ["A", "B"], "strength": [2, 1]})
+    edges = pd.DataFrame({"a": ["r0"], "b": ["r1"], "projecten": [2]})
+    regions = _squares([1.0, 2.0]).rename(columns={"name": "code"}).assign(name=["A", "B"])
+    network = network_map(nodes, edges, regions, regions, source="CORDIS")
+    assert not [t for t in _texts(network.static) if "CORDIS" in t or "Bron" in t]
+
+
+def test_lowest_class_starts_at_the_real_smallest_value():
+    amounts = pd.Series([0.0123, 0.05, 0.1, 0.2, 0.3, 0.6, 1.2, 4.4, 12.0, 127.547])
+    labels, limits = maps.class_limits(amounts, "quantiles", k=5)
+    legend = list(limits)
+    assert legend[0].startswith("0,012 – "), legend  # not "0,0 – 0,1"
+    assert legend[-1].endswith(" – 127,5"), legend
+    assert limits[legend[0]][0] == 0.0123 and limits[legend[-1]][1] == 127.547
+    assert classify(amounts, "quantiles", k=5)[1] == legend
+    with_zero = classify(pd.Series([0.0, 0.01, 0.05, 0.2, 0.6, 1.2, 4.4, 127.5]), k=4)[1]
+    assert with_zero[0].startswith("0 – "), with_zero  # an exact zero: "0"
+
+
+def test_map_csv_has_the_class_limits_as_numbers_not_the_legend_text(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(config.BOOK_PAGE_ENV, "1")
+    _shown(monkeypatch)
+    values = [120.0, 450.5, 1367.25, 2000.0, 35000.0]
+    result = choropleth(_squares(values), "waarde", k=3)
+    data = result.data.assign(waarde_txt=["120", "450,5", "1.367", "2.000", "35.000"])
+    maps.map_figure(result, chapter="rd", name="kaart-csv", caption="c", alt="a",
+                    source="CBS", status="nieuw", data=data)  # fmt: skip
+    read = pd.read_csv(tmp_path / "_assets" / "rd" / "kaart-csv.csv")
+    assert list(read.columns) == ["name", "waarde", "klasse_van", "klasse_tot"]
+    assert read["waarde"].tolist() == values
+    assert read["klasse_van"].iloc[0] == 120.0 and read["klasse_tot"].iloc[-1] == 35000.0
+    assert (read["klasse_van"] <= read["waarde"]).all()
+    assert (read["waarde"] <= read["klasse_tot"]).all()

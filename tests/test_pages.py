@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 import yaml
 from test_browser import _open, browser, site  # noqa: F401 (fixtures)
@@ -44,6 +45,28 @@ def test_provenance_entry_shortens_the_checksum_and_keeps_the_full_value():
     assert source.sha256 not in summary and source.sha256[: provenance.SHORT_HASH] in summary
     assert f"<code>{source.sha256}</code></details>" in entry
     assert "**Gebruikt in:** Europa" in entry and "|" not in entry.replace("\\|", "")
+
+
+#: English wording the registry used to have in its reader-facing fields (issue 15): the
+#: provenance page is Dutch.
+ENGLISH = re.compile(
+    r"not (?:re-)?verified|repo states|attribution required|reuse policy|when gathered|"
+    r"transcribed|boundaries|none stated|\bregions\b|\bby hand\b|\bconverted\b|"
+    r"\bderived\b|participating|vintage",
+    re.IGNORECASE,
+)
+
+
+def test_provenance_page_is_dutch_except_the_citations():
+    registry = load_registry()
+    text = provenance.page({}, {})
+    citations = {source.citation for source in registry.values()}
+    for citation in citations:  # a citation stays as published (often English)
+        text = text.replace(citation, "")
+    # names, not words: links to repositories, addresses, file names and ids in code
+    text = re.sub(r"\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|`[^`]*`|<code>[^<]*</code>", "", text)
+    assert not ENGLISH.findall(text), sorted(set(ENGLISH.findall(text)))
+    assert "voor deze kopie niet gecontroleerd" in text and "vast webadres" not in text
 
 
 def test_chapter_pages_point_at_their_notebook_not_the_generated_copy():
@@ -154,7 +177,7 @@ def test_print_shows_the_text_without_navigation(browser, site):  # noqa: F811
     page.emulate_media(media="print")
     for selector in (".bd-sidebar-primary", ".bd-header-article", ".prev-next-area", "button"):
         assert not any(e.is_visible() for e in page.locator(selector).all()), selector
-    # the title (the theme prints it in its print header, with the page's contents)
+    # the title (the page's own h1; the theme's print header with its contents list is hidden)
     title = page.locator("article h1").inner_text().strip("#").strip()
     assert title in page.locator("h1 >> visible=true").first.inner_text()
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
@@ -192,3 +215,82 @@ def test_every_page_links_to_its_source_in_the_repository(built):
     else:
         assert "repository van dit project" in intro and "PLACEHOLDER" not in intro
     assert intro.count('class="ri-source-link"') == 1
+
+
+@pytest.mark.slow
+def test_every_csv_download_is_plain_and_says_what_its_columns_hold(built):
+    """Every figure's and table's CSV reads with ``pandas.read_csv`` as is, holds no number
+    written the Dutch way, and the line next to its link describes each of its columns."""
+    from bs4 import BeautifulSoup
+
+    project, _ = built
+    html = project / "_build" / "html"
+    # a decimal comma, with or without thousands dots: "44,3%", "1.367,5"
+    dutch = re.compile(r"^[+\-−]?\d{1,3}(\.\d{3})*,\d+%?$")
+    checked = 0
+    for path in PAGES:
+        soup = BeautifulSoup((html / path).read_text(encoding="utf-8"), "html.parser")
+        for link in soup.select("a.download[href$='.csv']"):
+            csv = (html / path).parent / link["href"]
+            data = pd.read_csv(csv, dtype=str, keep_default_na=False)
+            formatted = {c: v for c in data.columns for v in data[c] if dutch.match(v)}
+            assert not formatted, f"{path}: {csv.name}: Dutch numbers {formatted}"
+            line = link.find_parent("p").find(class_="ri-csv-columns")
+            assert line is not None, f"{path}: {csv.name}: no line on its columns"
+            text = " ".join(line.get_text().split())
+            missing = [c for c in data.columns if f"{c}: " not in text]
+            assert not missing, f"{path}: {csv.name}: columns not described: {missing}"
+            checked += 1
+    assert checked >= 40
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_recompute_block_is_calm_on_screen_and_in_print(browser, site):  # noqa: F811
+    chapter = next(iter(load_params()))
+    page, _ = _open(browser, f"{site}/book/_generated/{chapter}.html")
+    block = page.locator("div.admonition.ri-zelf-uitrekenen")
+    assert block.count() == 1 and block.is_visible()
+    style = block.evaluate(
+        """e => { const s = getComputedStyle(e), t = e.querySelector('.admonition-title');
+                  return {shadow: s.boxShadow, icon: getComputedStyle(t, '::after').content,
+                          title: getComputedStyle(t).backgroundColor}; }"""
+    )
+    assert style == {"shadow": "none", "icon": "none", "title": "rgba(0, 0, 0, 0)"}, style
+    columns = page.locator(".ri-csv-columns").first
+    assert columns.is_visible()
+    page.emulate_media(media="print")
+    # the text refers to the block ("zie Zelf opnieuw uitrekenen"): it prints, on no surface;
+    # the line on a CSV's columns does not (no downloads on paper)
+    assert block.is_visible() and not columns.is_visible()
+    assert block.evaluate("e => getComputedStyle(e).backgroundColor") == "rgba(0, 0, 0, 0)"
+    page.context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_maps_below_the_screen_load_only_when_scrolled_near(browser, site):  # noqa: F811
+    """A first visit on a phone fetches the interactive maps near the screen only; the others
+    load when the reader scrolls to them (the browser's own lazy loading would fetch every
+    map within a few thousand pixels)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url) if "/_static/maps/" in r.url else None)
+    page.goto(f"{site}/book/_generated/topsectoren.html", wait_until="load")
+    page.wait_for_timeout(1000)
+    near = page.evaluate(
+        """() => [...document.querySelectorAll('figure.ri-map')]
+             .filter(f => f.getBoundingClientRect().top < innerHeight + 400).length"""
+    )
+    total = page.locator("figure.ri-map").count()
+    assert total >= 4 and len(requested) <= near < total, (requested, near, total)
+    last = page.locator("figure.ri-map iframe.ri-map-frame").last
+    last.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const f = [...document.querySelectorAll('iframe.ri-map-frame')].pop();"
+        " return f.src && f.contentWindow.RI_MAP; }",
+        timeout=10_000,
+    )
+    assert any(last.get_attribute("data-leaflet-map") in url for url in requested)
+    context.close()

@@ -162,7 +162,9 @@ def _drop_interactive(article: object) -> None:
         node.decompose()
     for notice in article.find_all(string=re.compile("Trust Notebook")):
         notice.parent.decompose()
-    for element in article.select("script, .headerlink, .ri-source-link, a.reference.download"):
+    for element in article.select(
+        "script, template, .headerlink, .ri-source-link, a.reference.download"
+    ):
         element.decompose()
 
 

@@ -1,5 +1,9 @@
 """The provenance page ("Bronnen en herkomst"), generated from the data registry.
 
+The page is for readers, in Dutch: the registry's reader-facing fields (``title``,
+``publisher``, ``licence``, ``mirror_only``) are written in Dutch in ``data/sources.yml``;
+a ``citation`` is given as published.
+
 For every registered raw file: publisher, title, upstream page, licence, retrieval date,
 checksum, where the project gets it (commit-pinned URL or mirror-only, with the reason), its
 status relative to the 2018 publication, and which chapters use it. The chain is followed
@@ -58,7 +62,8 @@ def _source_entry(source: Source, chapters: list[str], titles: dict[str, str]) -
     :data:`SHORT_HASH` characters; the full value opens with a click."""
     where = ", ".join(titles.get(c, c) for c in chapters) or "–"
     origin = (
-        f"[{_cell(source.repo or 'vaste URL')}]({source.url}), commit `{(source.commit or '')[:10]}`"
+        f"[{_cell(source.repo or 'vast webadres')}]({source.url}), versie (commit) "
+        f"`{(source.commit or '')[:10]}`"
         if source.url
         else f"alleen via spiegel: {_cell(source.mirror_only)}"
     )

@@ -15,17 +15,31 @@ notebook (the runner executes each notebook in the folder it is published from) 
 from __future__ import annotations
 
 import html
+import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from PIL import Image
 
+from helpers.presentation.columns import column_line
 from helpers.presentation.formatting import fmt_number
 from helpers.presentation.status import status_label
 
 ASSETS_DIR = Path("_assets")
+
+#: Resolution of the saved figures: sharp in print and the PDF (a 7-inch figure is about
+#: 1.050 px wide), and the PNG is stored with a palette (:func:`save_png`), so it stays light.
+PNG_DPI = 150
+#: Colours in a figure's palette: the book's figures are flat colours with smoothed edges, which
+#: 256 colours keep (every pixel within a few steps of 255 of the original, white stays white).
+PNG_COLOURS = 256
+#: Suffix of a column that only holds another column's value written the Dutch way (a map's
+#: hover text, e.g. ``pct_txt`` = "44,3%" beside ``hbo_wo_pct`` = 44.3): not in the CSV.
+FORMATTED_SUFFIX = "_txt"
 
 
 def _status_line(status: str) -> str:
@@ -91,19 +105,77 @@ def map_key(chapter: str, name: str) -> str:
 
 
 def _map_frame(key: str, caption: str) -> str:
-    """The hook for the interactive version of a map figure: an empty ``iframe`` (no ``src``,
-    so nothing loads and, by ``ri-maps.css``, nothing shows without JavaScript) that the book's
-    ``ri-maps.js`` moves in place of the static image and points at ``_static/maps/<key>.html``
-    (loaded when scrolled into view)."""
+    """The hook for the interactive version of a map figure: an empty ``iframe`` (no ``src``)
+    inside a ``template``, so that the page holds no frame until the book's ``ri-maps.js``
+    puts it in place of the static image (nothing shows or loads without JavaScript; a frame
+    in the page would cost the browser a document of its own at once, and again when moved)
+    and points it at ``_static/maps/<key>.html`` when the figure comes near the screen."""
     title = html.escape(f"Interactieve kaart: {_one_line(caption)}", quote=True)
     return (
+        '<template class="ri-map-hook">'
         f'<iframe class="ri-map-frame" data-leaflet-map="{html.escape(key, quote=True)}" '
-        f'title="{title}" loading="lazy"></iframe>'
+        f'title="{title}" loading="lazy"></iframe></template>'
     )
 
 
-def _download_line(csv_path: Path, what: str = "figuur") -> str:
-    return f"{{download}}`Download de gegevens bij deze {what} (CSV) <{csv_path.as_posix()}>`"
+def _download_line(
+    csv_path: Path,
+    what: str,
+    chapter: str,
+    data: pd.DataFrame,
+    columns: Mapping[str, str] | None,
+) -> str:
+    """The download link of a figure's or table's CSV and the line that says what its
+    columns hold (:func:`helpers.presentation.columns.column_line`)."""
+    link = f"{{download}}`Download de gegevens bij deze {what} (CSV) <{csv_path.as_posix()}>`"
+    described = column_line(chapter, [str(c) for c in data.columns], columns)
+    # in a span of its own: print and the PDF (no downloads there) leave it out (ri-book.css)
+    return f'{link}<span class="ri-csv-columns">. {described}</span>' if described else link
+
+
+def csv_data(data: pd.DataFrame) -> pd.DataFrame:
+    """What a figure's or table's CSV holds: ``data`` with its values as they are (numbers in
+    full, not rounded or written the Dutch way), without the columns that only repeat another
+    column's value as Dutch text (name ending in :data:`FORMATTED_SUFFIX`), and with a list in
+    a cell written as its items separated by ``"; "``."""
+    out = data.drop(columns=[c for c in data.columns if str(c).endswith(FORMATTED_SUFFIX)])
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[column] = out[column].map(
+                lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v
+            )
+    return out
+
+
+def write_csv(data: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Write :func:`csv_data` of ``data`` to ``path``: a plain CSV (UTF-8, comma, dot as the
+    decimal sign, one header row, no index) that ``pandas.read_csv(path)`` and spreadsheets
+    read without options. Returns what was written."""
+    out = csv_data(data)
+    out.to_csv(path, index=False, lineterminator="\n")
+    return out
+
+
+def save_png(fig: plt.Figure, path: Path) -> Path:
+    """Save ``fig`` as a light PNG at ``path``: cropped to what it draws (``bbox_inches="tight"``,
+    a small margin), :data:`PNG_DPI`, and stored with a palette of :data:`PNG_COLOURS` colours
+    (Pillow's maximum-coverage quantisation, no dithering; compressed with ``optimize``), about
+    a third of matplotlib's full-colour file. Closes ``fig``.
+
+    Code note: Pillow is already installed (matplotlib needs it); pngquant would need a binary
+    the project does not install."""
+    buffer = io.BytesIO()
+    fig.savefig(
+        buffer, format="png", dpi=PNG_DPI, bbox_inches="tight", pad_inches=0.05,
+        facecolor="white", metadata={"Software": None},
+    )  # fmt: skip
+    plt.close(fig)
+    image = Image.open(buffer).convert("RGB")
+    palette = image.quantize(
+        colors=PNG_COLOURS, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE
+    )
+    palette.save(path, format="PNG", optimize=True)
+    return path
 
 
 def book_figure(
@@ -117,14 +189,19 @@ def book_figure(
     data: pd.DataFrame,
     status: str,
     interactive: str = "",
+    columns: Mapping[str, str] | None = None,
 ) -> BookItem:
-    """Save ``fig`` (PNG) and ``data`` (CSV) and return a numbered MyST figure.
+    """Save ``fig`` (PNG, :func:`save_png`) and ``data`` (CSV, :func:`write_csv`) and return a
+    numbered MyST figure.
 
-    ``caption`` is the figure title, ``source`` is printed as "Bron: ...", ``alt`` describes
-    the figure for screen readers, ``data`` is what a reader downloads and ``status`` (a key
-    of :data:`STATUSES`) says what kind of source the figure shows. ``interactive`` (a
-    :func:`map_key`) makes the figure a map whose interactive page replaces the image on
-    screen (class ``ri-map``; the image then loads only for print, see ``ri-maps.js``).
+    ``caption`` is the figure title, ``source`` is printed as "Bron: ..." under the image (the
+    image itself carries no source line: never twice), ``alt`` describes the figure for screen
+    readers, ``data`` is what a reader downloads and ``status`` (a key of :data:`STATUSES`)
+    says what kind of source the figure shows. Next to the download link a line says what
+    each column of the CSV holds (``columns``: column -> Dutch meaning and unit, else the
+    chapter's, see :mod:`helpers.presentation.columns`). ``interactive`` (a :func:`map_key`)
+    makes the figure a map whose interactive page replaces the image on screen (class
+    ``ri-map``; the image then loads only for print, see ``ri-maps.js``).
     """
     if not alt.strip():
         raise ValueError(f"figure {name!r}: alt text is required")
@@ -132,9 +209,8 @@ def book_figure(
         raise ValueError(f"figure {name!r}: a source line is required")
     png = asset_path(chapter, name, ".png")
     csv = asset_path(chapter, name, ".csv")
-    fig.savefig(png, metadata={"Software": None})
-    plt.close(fig)
-    data.to_csv(csv, index=False, lineterminator="\n")
+    save_png(fig, png)
+    written = write_csv(data, csv)
     label = f"fig-{_slug(chapter)}-{_slug(name)}"
     map_options = [":figclass: ri-map", ":loading: lazy"] if interactive else []
     frame = f" {_map_frame(interactive, caption)}" if interactive else ""
@@ -148,7 +224,8 @@ def book_figure(
             "",
             _paragraph(caption),
             "",
-            f"{_status_line(status)}Bron: {_one_line(source)}. {_download_line(csv)}{frame}",
+            f"{_status_line(status)}Bron: {_one_line(source)}. "
+            f"{_download_line(csv, 'figuur', chapter, written, columns)}{frame}",
             "```",
         ]
     )
@@ -191,14 +268,17 @@ def book_table(
     data: pd.DataFrame | None = None,
     align: str | None = None,
     status: str,
+    columns: Mapping[str, str] | None = None,
 ) -> BookItem:
     """A numbered MyST table from an already formatted ``table`` (strings, Dutch numbers).
 
-    ``data`` (default: ``table``) is written as the CSV download, unformatted.
+    ``data`` (default: ``table``; pass the unformatted numbers) is written as the CSV download
+    (:func:`write_csv`), with a line next to its link that says what each column holds
+    (``columns`` or the chapter's descriptions, as in :func:`book_figure`).
     ``align`` gives one of ``l``/``r``/``c`` per column (default: text left, rest right).
     """
     csv = asset_path(chapter, name, ".csv")
-    (data if data is not None else table).to_csv(csv, index=False, lineterminator="\n")
+    written = write_csv(data if data is not None else table, csv)
     if align is None:
         align = "l" + "r" * (len(table.columns) - 1)
     rule = {"l": ":--", "r": "--:", "c": ":-:"}
@@ -218,7 +298,8 @@ def book_table(
             *lines,
             "```",
             "",
-            f"{_status_line(status)}Bron: {_one_line(source)}. {_download_line(csv, 'tabel')}",
+            f"{_status_line(status)}Bron: {_one_line(source)}. "
+            f"{_download_line(csv, 'tabel', chapter, written, columns)}",
         ]
     )
     page = _html_caption(caption, status, source, csv) + table.to_html(index=False, border=0)

@@ -195,6 +195,20 @@ def _classify_bins(valid: pd.Series, scheme: str, k: int, counts: bool) -> np.nd
     return np.unique(bins[bins >= distinct[0]])
 
 
+#: How far a legend may round the smallest and the largest value (relative): the lowest class
+#: of amounts from 0,0123 reads ``0,012 – ...``, never ``0,0 – ...``.
+EXTREME_TOLERANCE = 0.05
+
+
+def _extreme_decimals(value: float, decimals: int) -> int:
+    """Decimals (at least ``decimals``) with which ``value``, the smallest or largest value on
+    the map, is written within :data:`EXTREME_TOLERANCE` of itself (so a minimum of 0,01 is
+    not shown as 0,0)."""
+    while decimals < 12 and abs(round(value, decimals) - value) > EXTREME_TOLERANCE * abs(value):
+        decimals += 1
+    return decimals
+
+
 def classify(
     values: pd.Series, scheme: str = "quantiles", k: int = 5
 ) -> tuple[pd.Series, list[str]]:
@@ -203,14 +217,29 @@ def classify(
     At most ``k`` classes, never two with the same limits or the same label: limits are written
     (Dutch, through :func:`helpers.presentation.formatting.fmt_number`) with the fewest decimals
     that tell them apart, counts (whole numbers) without decimals and as non-overlapping ranges
-    (``1 – 12``, ``13 – 40``). Missing values get no label (``<NA>``); with no value at all
-    the legend is empty."""
+    (``1 – 12``, ``13 – 40``). The lowest class starts at the real smallest value and the
+    highest ends at the real largest one, each written with the decimals it needs to be read
+    within 5 % (:data:`EXTREME_TOLERANCE`; ``0,012 – 0,2``, not ``0,0 – 0,2``; an exact zero
+    as ``0``). Missing values
+    get no label (``<NA>``); with no value at all the legend is empty. The numeric limits of
+    each class: :func:`class_limits`."""
+    labels, limits = class_limits(values, scheme, k)
+    return labels, list(limits)
+
+
+def class_limits(
+    values: pd.Series, scheme: str = "quantiles", k: int = 5
+) -> tuple[pd.Series, dict[str, tuple[float, float]]]:
+    """:func:`classify` with the numbers behind the legend: (labels per value, legend label ->
+    (lower, upper) limit of the class, unrounded, in the unit of ``values``, in legend order).
+    The lowest class starts at the smallest value; another class starts just above the upper
+    limit of the class before it (for counts: at that limit + 1)."""
     from helpers.presentation.formatting import decimals_to_tell_apart, fmt_number
 
     labels = pd.Series(pd.NA, index=values.index, dtype="object")
     valid = values.dropna().astype(float)
     if valid.empty:
-        return labels, []
+        return labels, {}
     counts = bool((valid % 1 == 0).all())
     bins = _classify_bins(valid, scheme, k, counts)
     if len(bins) == valid.nunique():  # each distinct value its own class: labelled by it
@@ -221,24 +250,29 @@ def classify(
         lows = [valid.min(), *bins[:-1]]
     decimals = 0 if counts else max(1, decimals_to_tell_apart([*lows, *bins]))
     while True:  # classes never share a label (they would merge in the legend)
-        legend = [
-            fmt_number(hi, decimals)
-            if fmt_number(lo, decimals) == fmt_number(hi, decimals)
-            else f"{fmt_number(lo, decimals)} – {fmt_number(hi, decimals)}"
-            for lo, hi in zip(lows, bins, strict=True)
-        ]
+        places = [[decimals, decimals] for _ in lows]  # per class: lower and upper limit
+        places[0][0] = 0 if lows[0] == 0 else _extreme_decimals(float(lows[0]), decimals)
+        places[-1][1] = _extreme_decimals(float(bins[-1]), decimals)
+        legend = []
+        for (lo, hi), (lo_places, hi_places) in zip(zip(lows, bins, strict=True), places, strict=True):  # fmt: skip
+            low, high = fmt_number(lo, lo_places), fmt_number(hi, hi_places)
+            legend.append(high if lo == hi or low == high else f"{low} – {high}")
         if len(set(legend)) == len(legend) or decimals >= 12:
             break
         decimals += 1
     classes = np.searchsorted(bins, valid.to_numpy(), side="left")
     labels.loc[valid.index] = [legend[i] for i in classes]
-    return labels, legend
+    limits = {
+        label: (float(lo), float(hi)) for label, lo, hi in zip(legend, lows, bins, strict=True)
+    }
+    return labels, limits
 
 
 @dataclass
 class MapResult:
     """Result of :func:`choropleth`: ``static`` (matplotlib, for print), ``interactive``
-    (folium), ``data`` (region, name, value, ``klasse``: what the map shows), ``colours``
+    (folium), ``data`` (region, name, value, ``klasse``: what the map shows; for a numeric
+    map also ``klasse_van`` and ``klasse_tot``, the class limits as numbers), ``colours``
     (legend label -> colour) and ``empty`` (True when no region has a value: the map says
     "Geen gegevens")."""
 
@@ -277,8 +311,10 @@ def choropleth(
     ``tooltip`` maps column -> Dutch label for the hover box (values should be pre-formatted
     strings). ``bounds`` (xmin, ymin, xmax, ymax in the map ``projection``) crops the static
     map and is the interactive map's initial view (default: the layer's extent).
-    ``source`` is printed on the static map; the interactive map shows it with ``status`` (a
-    key of :data:`helpers.presentation.status.STATUSES`) in its attribution line. ``name``
+    ``source`` is not printed on the static map (the figure's caption line below the image
+    gives it, see :func:`helpers.presentation.figures.book_figure`: never twice); the
+    interactive map shows it with ``status`` (a key of
+    :data:`helpers.presentation.status.STATUSES`) in its attribution line. ``name``
     (default: the legend title, title or column) names the map in errors.
 
     When no region has a value, both maps show every region as "Geen gegevens" with that
@@ -297,7 +333,8 @@ def choropleth(
         gdf["_class"] = gdf[column]
         colours = dict(categories)
     else:
-        gdf["_class"], legend = classify(gdf[column].astype(float), scheme, k)
+        gdf["_class"], limits = class_limits(gdf[column].astype(float), scheme, k)
+        legend = list(limits)
         cmap = plt.get_cmap(style.SEQUENTIAL_CMAP, max(len(legend), 1))
         colours = {label: _hex(cmap(i)) for i, label in enumerate(legend)}
     gdf["_colour"] = gdf["_class"].map(colours).astype("object").fillna(style.MISSING_COLOUR)
@@ -307,9 +344,7 @@ def choropleth(
     items = dict(colours)
     if gdf["_class"].isna().any():
         items[missing_label] = style.MISSING_COLOUR
-    static = _static(
-        gdf, items, title, legend_title, projection, bounds, figsize, source, empty
-    )  # fmt: skip
+    static = _static(gdf, items, title, legend_title, projection, bounds, figsize, empty)
     interactive = _interactive(
         gdf, name_column, items, tooltip or {}, legend_title, _view(gdf, bounds, projection),
         empty,
@@ -318,6 +353,9 @@ def choropleth(
     data = pd.DataFrame(gdf.drop(columns=["geometry", "_colour"])).rename(
         columns={"_class": "klasse"}
     )
+    if categories is None:  # the class limits as numbers too (the CSV keeps those)
+        data["klasse_van"] = data["klasse"].map({k: lo for k, (lo, _) in limits.items()})
+        data["klasse_tot"] = data["klasse"].map({k: hi for k, (_, hi) in limits.items()})
     return MapResult(static=static, interactive=interactive, data=data, colours=colours, empty=empty)  # fmt: skip
 
 
@@ -329,7 +367,7 @@ def _static_legend(ax: plt.Axes, handles: list, title: str) -> None:
     """The legend beside the map (right of it), so it never covers a region."""
     ax.legend(
         handles=handles, title=title or None, loc="upper left", bbox_to_anchor=(1.0, 1.0),
-        frameon=False, fontsize=8, title_fontsize=9, alignment="left",
+        frameon=False, fontsize=10, title_fontsize=11, alignment="left",
     )  # fmt: skip
 
 
@@ -341,7 +379,6 @@ def _static(
     projection: int,
     bounds: tuple[float, float, float, float] | None,
     figsize: tuple[float, float],
-    source: str,
     empty: bool,
 ) -> plt.Figure:
     projected = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)].to_crs(projection)
@@ -358,8 +395,6 @@ def _static(
                 va="center", fontsize=14, bbox={"facecolor": "white", "edgecolor": "#777777"})  # fmt: skip
     if title:
         ax.set_title(title, loc="left")
-    if source:
-        fig.text(0.01, 0.01, f"Bron: {source}", fontsize=7, color="#444444")
     return fig
 
 
@@ -570,8 +605,6 @@ def network_map(
     _static_legend(ax, handles, "Samenwerking")
     if title:
         ax.set_title(title, loc="left")
-    if source:
-        fig.text(0.01, 0.01, f"Bron: {source}", fontsize=7, color="#444444")
 
     # interactive
     fmap = _new_map(_view(background, None, WGS84))
@@ -660,7 +693,8 @@ def map_figure(
     data: pd.DataFrame | None = None,
 ) -> None:
     """Show a map once, as a numbered figure with caption, status, source and CSV download
-    (``data``, default: what the map shows).
+    (``data``, default: what the map shows; a numeric map's classes as their limits,
+    ``klasse_van`` and ``klasse_tot``, not as the Dutch legend text).
 
     In a book build (``RI_BOOK_PAGE``) the figure is the static map (what print, the PDF and
     readers without JavaScript get) and the interactive map is written beside it as its own
@@ -679,6 +713,8 @@ def map_figure(
     shown = data if data is not None else getattr(result, "data", None)
     if shown is None:
         raise ValueError(f"map {name!r}: pass the data behind the map as data=")
+    if {"klasse", "klasse_van", "klasse_tot"} <= set(shown.columns):
+        shown = shown.drop(columns="klasse")  # the CSV has the class limits as numbers
     interactive = config.in_book_build()
     if interactive:
         asset_path(chapter, name, ".html").write_text(map_page(result), encoding="utf-8")
