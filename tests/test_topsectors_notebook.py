@@ -64,7 +64,8 @@ def test_reference_and_newest_period_by_default(run_notebook):
         "In projecten die tussen 2021 en 2025 startten (Horizon 2020 en Horizon Europe), namen "
         f"Nederlandse organisaties {n} keer deel"
     )
-    assert f"Een gemeente kreeg {newest.match.participations:.0f}% van die deelnames" in text
+    assert f"Bij {newest.match.participations:.0f}% van die deelnames, goed voor" in text
+    assert "is de gemeente bekend" in text
     assert "Horizon Europe (projecten gestart 2021-2025)" in text
     assert "Voedsel en bio-economie: Wageningen blijft voorop" in text
     assert glue["ts_started"] == "tussen 2014 en 2020" and glue["ts_period"] == "2014-2020"

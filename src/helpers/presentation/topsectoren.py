@@ -339,8 +339,8 @@ def newest_text(
     )
     rates = newest.match_by_programme
     placed = (
-        f"Een gemeente kreeg {fmt_percent(newest.match.participations, 0)} van die deelnames, "
-        f"goed voor {fmt_percent(newest.match.amount, 0)} van het bedrag"
+        f"Bij {fmt_percent(newest.match.participations, 0)} van die deelnames, goed voor "
+        f"{fmt_percent(newest.match.amount, 0)} van het bedrag, is de gemeente bekend"
     )
     parts.append(
         placed + (f"; per programma: {match_periods_text(newest)}." if len(rates) > 1 else ".")
