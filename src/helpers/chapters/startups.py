@@ -251,14 +251,10 @@ class StarterChange:
 
 
 def _two_years(first: pd.DataFrame, second: pd.DataFrame, key: str) -> pd.DataFrame:
-    both = second[[key, "name", "totaal"]].merge(
-        first[[key, "totaal"]], on=key, how="left", suffixes=("_later", "_earlier")
-    )
-    both["change_pct"] = (
-        (both["totaal_later"] - both["totaal_earlier"]) / both["totaal_earlier"] * 100
-    )
-    both = both[[key, "name", "totaal_earlier", "totaal_later", "change_pct"]]
-    return both.sort_values(["change_pct", key], ascending=[False, True], ignore_index=True)
+    """New establishments (``totaal``) per region of two years through
+    :func:`helpers.chapters.firms.region_change`, with this chapter's column names."""
+    change = firms.region_change(first, second, key, "totaal", (0, 1))
+    return change.table.rename(columns={"earlier": "totaal_earlier", "later": "totaal_later"})
 
 
 def starter_change(a: NewEstablishments, b: NewEstablishments) -> StarterChange:
