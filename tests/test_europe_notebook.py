@@ -6,6 +6,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from conftest import markdown_outputs, read_glue
 from helpers import config
+from helpers.chapters import europa
 
 pytestmark = pytest.mark.slow
 
@@ -87,3 +88,5 @@ def test_gdp_year_changes_the_second_gdp_column(run_notebook):
     glue = read_glue(out)
     assert glue["europa_gdp_year"] == "2010" and glue["europa_gdp_nb"] != "137"
     assert "Bbp per inwoner (KKS, EU = 100) 2010" in markdown_outputs(out)
+    # the years Eurostat covers are the data's, not typed into the text
+    assert glue["europa_gdp_last"] == str(max(europa.gdp_pps_years()))
